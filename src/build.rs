@@ -1,0 +1,251 @@
+//! `cmkb build`: the pipeline, as a flat list of named, timed stages.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::content::{self, Audience, LoadOptions, Site};
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::render;
+use crate::theme::Theme;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` in `site.toml`; relative to the current directory.
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub audience: Audience,
+    pub today: Date,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output_dir: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages written, by language.
+    pub pages_by_language: Vec<(String, usize)>,
+    pub files: usize,
+    /// Whether `output_dir` was replaced; false when errors stopped the build.
+    pub written: bool,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        diagnostic::count(&self.diagnostics, Severity::Error)
+    }
+}
+
+/// Stage timer: `--verbose` prints these, the benchmarks read them.
+struct Stages(Vec<(&'static str, Duration)>, Instant);
+
+impl Stages {
+    fn new() -> Stages {
+        Stages(Vec::new(), Instant::now())
+    }
+    fn done(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.0.push((name, now - self.1));
+        self.1 = now;
+    }
+}
+
+/// Loads, checks, renders and writes the site. Content problems come back in
+/// the report (and leave the output untouched when any is an error); an
+/// `Err` means the build could not run at all.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut stages = Stages::new();
+    let root = &options.root;
+    let mut config = Config::load(root)?;
+    if let Some(base_url) = &options.base_url {
+        config = config.with_base_url(base_url);
+    }
+    let output_dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| root.join(&config.output_dir));
+    let content_dir = content::content_dir(root, &config);
+    check_output_dir(&output_dir, root, &content_dir)?;
+    let theme = Theme::load(root, &config.theme)?;
+    stages.done("config");
+
+    let site = load_site(root, config, &theme, options, Some(output_dir.clone()))?;
+    stages.done("load");
+
+    let diagnostics = site_diagnostics(&site);
+    stages.done("check");
+
+    let mut report = BuildReport {
+        output_dir: output_dir.clone(),
+        pages_by_language: pages_by_language(&site),
+        files: 0,
+        written: false,
+        diagnostics,
+        timings: Vec::new(),
+    };
+    let fail_build = site.config.check.fail_build;
+    let blocking = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && (fail_build || !is_guidance_rule(&d.rule)));
+    if blocking {
+        report.timings = stages.0;
+        return Ok(report);
+    }
+
+    let output = render::render(&site, &theme)?;
+    stages.done("render");
+    write(&output, &output_dir)?;
+    stages.done("write");
+    report.files = output.len();
+    report.written = true;
+    report.timings = stages.0;
+    Ok(report)
+}
+
+/// The load stage on its own, shared by `build`, `check` and `serve`.
+pub fn load_site(
+    root: &Path,
+    config: Config,
+    theme: &Theme,
+    options: &BuildOptions,
+    output_dir: Option<PathBuf>,
+) -> Result<Site> {
+    let static_files = theme.static_files.keys().cloned().collect();
+    content::load(
+        root,
+        config,
+        LoadOptions {
+            audience: options.audience,
+            today: options.today,
+            output_dir,
+            static_files,
+        },
+    )
+}
+
+/// Diagnostics with the site's severity settings applied.
+pub fn site_diagnostics(site: &Site) -> Vec<Diagnostic> {
+    let mut diagnostics = site.diagnostics.clone();
+    apply_severities(&mut diagnostics, &site.config);
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Guidance rules may be configured not to fail the build (`fail_build =
+/// false`); structural problems (unreadable files, broken links, leaks) always do.
+fn is_guidance_rule(rule: &str) -> bool {
+    !matches!(
+        rule,
+        "read-error" | "duplicate-url" | "broken-link" | "confidential-leak" | "frontmatter-schema"
+    )
+}
+
+pub fn apply_severities(diagnostics: &mut Vec<Diagnostic>, config: &Config) {
+    diagnostics.retain_mut(|d| {
+        let Some(setting) = config
+            .check
+            .rules
+            .get(&d.rule)
+            .and_then(|r| r.get("severity"))
+            .and_then(|v| v.as_str())
+            .and_then(Severity::parse_setting)
+        else {
+            return true;
+        };
+        match setting {
+            Some(severity) => {
+                // Structural problems that would break the site cannot be
+                // lowered below an error: they would publish broken pages.
+                if !(d.severity == Severity::Error
+                    && matches!(d.rule.as_str(), "read-error" | "duplicate-url"))
+                {
+                    d.severity = severity;
+                }
+                true
+            }
+            None => matches!(d.rule.as_str(), "read-error" | "duplicate-url"),
+        }
+    });
+}
+
+fn pages_by_language(site: &Site) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for (_, page) in site.included_pages() {
+        *counts.entry(page.lang.clone()).or_default() += 1;
+    }
+    counts.into_iter().collect()
+}
+
+fn write(output: &Output, dir: &Path) -> Result<()> {
+    output.write_atomically(dir)
+}
+
+/// The output folder is replaced wholesale, so it must never be a folder that
+/// holds the team's work.
+fn check_output_dir(output: &Path, root: &Path, content_dir: &Path) -> Result<()> {
+    let resolve = |p: &Path| -> PathBuf {
+        let absolute = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // The output may not exist yet: canonicalize the nearest existing ancestor.
+        let mut existing = absolute.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name(), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+        for part in rest.iter().rev() {
+            out.push(part);
+        }
+        out
+    };
+    let out = resolve(output);
+    let refuse = |why: String| {
+        Err(Error::Output(format!(
+            "refusing to write the site to {}: {why}; choose another folder with --output-dir or `output_dir` in site.toml",
+            output.display()
+        )))
+    };
+    for (what, dir) in [
+        ("the site folder", resolve(root)),
+        ("the content folder", resolve(content_dir)),
+    ] {
+        if dir.starts_with(&out) {
+            return refuse(format!(
+                "it contains {what}, and building replaces the whole output folder"
+            ));
+        }
+    }
+    if out.is_dir() {
+        if out.join(".git").exists() || out.join(crate::config::CONFIG_FILE).exists() {
+            return refuse("it looks like a project folder (it has .git or site.toml), and building replaces the whole output folder".into());
+        }
+        let has_markdown = std::fs::read_dir(&out)
+            .map(|entries| {
+                entries.flatten().any(|e| {
+                    e.path()
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+                })
+            })
+            .unwrap_or(false);
+        if has_markdown {
+            return refuse("it holds Markdown files, which building would delete".into());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,419 @@
+//! Link resolution: every link slot of every included page gets its URL, and
+//! every link that leads nowhere becomes a diagnostic naming file and line.
+//!
+//! Forms understood (anchors allowed on all of them):
+//! - relative links to Markdown files: `../playbooks/crisis.md#first-hour`;
+//! - content-root links: `@/playbooks/crisis.md` (Zola's form) and `/playbooks/crisis.md`;
+//! - links and images to files beside the page (`diagram.png`): rewritten to
+//!   the copied file's URL, because the page itself moves to `page/index.html`;
+//! - site-root links (`/img/logo.png`, `/tags/`): prefixed with the base path, so
+//!   the site works under a subpath.
+//!
+//! Anything else relative (`../legal/`) is left as written.
+
+use rayon::prelude::*;
+
+use super::{Page, Site, Visibility};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::markdown::{Link, LinkKind};
+use crate::slug;
+
+pub fn resolve(site: &mut Site) {
+    let results: Vec<(usize, Vec<String>, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter(|(_, page)| page.included)
+        .map(|(i, page)| {
+            let mut urls = Vec::new();
+            let mut found = Vec::new();
+            for link in &page.doc.links {
+                let outcome = resolve_link(site, page, link);
+                if link.slot.is_some() {
+                    urls.push(outcome.url.unwrap_or_else(|| link.dest.clone()));
+                }
+                if let Some(d) = outcome.problem {
+                    found.push(d);
+                }
+            }
+            (i, urls, found)
+        })
+        .collect();
+    for (i, urls, mut found) in results {
+        site.pages[i].slot_urls = urls;
+        site.diagnostics.append(&mut found);
+    }
+}
+
+struct Outcome {
+    /// The rewritten URL, or `None` to keep the destination as written.
+    url: Option<String>,
+    problem: Option<Diagnostic>,
+}
+
+impl Outcome {
+    fn keep() -> Outcome {
+        Outcome {
+            url: None,
+            problem: None,
+        }
+    }
+    fn url(url: String) -> Outcome {
+        Outcome {
+            url: Some(url),
+            problem: None,
+        }
+    }
+    fn problem(d: Diagnostic) -> Outcome {
+        Outcome {
+            url: None,
+            problem: Some(d),
+        }
+    }
+}
+
+fn resolve_link(site: &Site, page: &Page, link: &Link) -> Outcome {
+    let dest = link.dest.trim();
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
+    let problem = |rule: &str, severity: Severity, message: String, help: String| {
+        page.diagnostic_at(rule, severity, link.offset, link_width(page, link), message)
+            .help(help)
+    };
+
+    if path.is_empty() {
+        // `#anchor` on this page.
+        let anchor = fragment.unwrap_or_default();
+        if anchor.is_empty()
+            || page.doc.has_anchor(&percent_decode(anchor))
+            || page.doc.has_anchor(anchor)
+        {
+            return Outcome::keep();
+        }
+        if let Some(id) = folded_anchor(page, anchor) {
+            return Outcome::url(format!("#{id}"));
+        }
+        return Outcome::problem(problem(
+            "broken-link",
+            Severity::Error,
+            format!("no heading on this page has the id `#{anchor}`"),
+            anchor_help(page),
+        ));
+    }
+    let decoded = percent_decode(path);
+    let (target, from_root) = if let Some(rest) = decoded.strip_prefix("@/") {
+        (Some(rest.to_string()), true)
+    } else if let Some(rest) = decoded.strip_prefix('/') {
+        if !is_markdown(rest) {
+            return site_root_link(site, page, link, rest, fragment);
+        }
+        (Some(rest.to_string()), true)
+    } else {
+        (normalise(&page.dir, &decoded), false)
+    };
+    let Some(target) = target else {
+        if is_markdown(&decoded) {
+            return Outcome::problem(problem(
+                "broken-link",
+                Severity::Error,
+                format!("`{dest}` points outside the content folder"),
+                "link to a page inside the content folder, or use a full https:// URL".into(),
+            ));
+        }
+        return Outcome::keep();
+    };
+
+    if is_markdown(&target) {
+        return markdown_link(site, page, link, dest, &target, fragment);
+    }
+    // A folder that is a section: link to its page.
+    let as_dir = target.trim_end_matches('/');
+    if decoded.ends_with('/') || !has_extension(as_dir) {
+        for candidate in [format!("{as_dir}/_index.md"), format!("{as_dir}/index.md")] {
+            if site.by_path.contains_key(&candidate) {
+                return markdown_link(site, page, link, dest, &candidate, fragment);
+            }
+        }
+        return Outcome::keep();
+    }
+    // A file beside the page (or elsewhere in the content folder).
+    if let Some(asset) = site.assets.iter().find(|a| a.rel_path == target) {
+        if asset.visibility == Visibility::Internal && page.visibility == Visibility::Public {
+            return Outcome {
+                url: Some(String::new()),
+                ..Outcome::problem(problem(
+                    "confidential-leak",
+                    Severity::Error,
+                    format!("this public page uses `{target}`, a file in an internal section"),
+                    "move the file to a public folder, or drop the link".into(),
+                ))
+            };
+        }
+        let url = format!("{}{}", site.base_path(), target);
+        return Outcome::url(with_fragment(url, fragment));
+    }
+    if from_root && site.static_files.contains(&target) {
+        return Outcome::url(with_fragment(
+            format!("{}{}", site.base_path(), target),
+            fragment,
+        ));
+    }
+    missing_asset(page, link, dest)
+}
+
+fn site_root_link(
+    site: &Site,
+    page: &Page,
+    link: &Link,
+    rest: &str,
+    fragment: Option<&str>,
+) -> Outcome {
+    let url = with_fragment(format!("{}{}", site.base_path(), rest), fragment);
+    let exists = site.static_files.contains(rest) || site.assets.iter().any(|a| a.rel_path == rest);
+    if has_extension(rest) && !exists && link.kind == LinkKind::Image {
+        let mut outcome = missing_asset(page, link, &link.dest);
+        outcome.url = Some(url);
+        return outcome;
+    }
+    Outcome::url(url)
+}
+
+fn missing_asset(page: &Page, link: &Link, dest: &str) -> Outcome {
+    let what = if link.kind == LinkKind::Image {
+        "image"
+    } else {
+        "file"
+    };
+    Outcome::problem(
+        page.diagnostic_at(
+            "missing-asset",
+            Severity::Warning,
+            link.offset,
+            link_width(page, link),
+            format!("the {what} `{dest}` does not exist"),
+        )
+        .help("add the file beside the page or under static/, or fix the path; the link is kept as written"),
+    )
+}
+
+fn markdown_link(
+    site: &Site,
+    page: &Page,
+    link: &Link,
+    dest: &str,
+    target: &str,
+    fragment: Option<&str>,
+) -> Outcome {
+    let problem = |rule: &str, message: String, help: String| {
+        Outcome::problem(
+            page.diagnostic_at(
+                rule,
+                Severity::Error,
+                link.offset,
+                link_width(page, link),
+                message,
+            )
+            .help(help),
+        )
+    };
+    let found = site.by_path.get(target).copied().or_else(|| {
+        // Names typed with another Unicode normalisation or case.
+        let wanted = slug::fold(target);
+        site.pages
+            .iter()
+            .position(|p| slug::fold(&p.rel_path) == wanted)
+    });
+    let Some(index) = found else {
+        return problem(
+            "broken-link",
+            format!("`{dest}` links to a page that does not exist (looked for content/{target})"),
+            nearest_page_help(site, target),
+        );
+    };
+    let target_page = &site.pages[index];
+    if !target_page.included {
+        if target_page.visibility == Visibility::Internal && page.visibility == Visibility::Public {
+            let mut outcome = problem(
+                "confidential-leak",
+                format!(
+                    "this public page links to {}, which is internal",
+                    target_page.source.path.display()
+                ),
+                "make the target public (`visibility = \"public\"`) if it may be published, or drop the link".into(),
+            );
+            // Even when this finding is configured down to a warning, the
+            // public site must not carry the internal page's path.
+            outcome.url = Some(String::new());
+            return outcome;
+        }
+        if target_page.meta.draft {
+            return problem(
+                "broken-link",
+                format!("`{dest}` links to a draft, which this build leaves out"),
+                "publish the target (remove `draft = true`), build with --drafts, or drop the link"
+                    .into(),
+            );
+        }
+    }
+    let Some(anchor) = fragment.filter(|f| !f.is_empty()) else {
+        return Outcome::url(target_page.url.clone());
+    };
+    let decoded = percent_decode(anchor);
+    if target_page.doc.has_anchor(&decoded) {
+        return Outcome::url(format!("{}#{anchor}", target_page.url));
+    }
+    if let Some(id) = folded_anchor(target_page, &decoded) {
+        return Outcome::url(format!("{}#{id}", target_page.url));
+    }
+    problem(
+        "broken-link",
+        format!(
+            "{} has no heading with the id `#{anchor}`",
+            target_page.source.path.display()
+        ),
+        anchor_help(target_page),
+    )
+}
+
+/// An anchor typed without accents or in another case (`#cuando-adaptar` for
+/// `#cuándo-adaptar`) still finds its heading; the link is rewritten to the real id.
+fn folded_anchor(page: &Page, anchor: &str) -> Option<String> {
+    let wanted = slug::fold(anchor);
+    page.doc
+        .headings
+        .iter()
+        .find(|h| slug::fold(&h.id) == wanted)
+        .map(|h| h.id.clone())
+}
+
+fn anchor_help(page: &Page) -> String {
+    let ids: Vec<String> = page
+        .doc
+        .headings
+        .iter()
+        .filter(|h| !h.is_title)
+        .take(8)
+        .map(|h| format!("#{}", h.id))
+        .collect();
+    if ids.is_empty() {
+        "that page has no headings; link to the page without an anchor".into()
+    } else {
+        format!("its headings are: {}", ids.join(", "))
+    }
+}
+
+fn nearest_page_help(site: &Site, target: &str) -> String {
+    let (dir, name) = target.rsplit_once('/').unwrap_or(("", target));
+    let best = site
+        .pages
+        .iter()
+        .filter(|p| p.dir == dir || dir.is_empty())
+        .map(|p| {
+            let file = p.rel_path.rsplit('/').next().unwrap_or(&p.rel_path);
+            (strsim::levenshtein(file, name), &p.rel_path)
+        })
+        .min();
+    match best {
+        Some((distance, path)) if distance <= 3.max(name.len() / 3) => format!("did you mean `{path}`?"),
+        _ => "fix the path (it is relative to this file's folder; `@/path.md` starts at the content folder), or drop the link".into(),
+    }
+}
+
+/// How many characters to underline: the link's Markdown on its first line.
+fn link_width(page: &Page, link: &Link) -> usize {
+    page.source
+        .text
+        .get(link.offset..link.offset + link.len)
+        .map(|s| s.lines().next().unwrap_or("").chars().count())
+        .unwrap_or(1)
+}
+
+fn with_fragment(url: String, fragment: Option<&str>) -> String {
+    match fragment {
+        Some(f) if !f.is_empty() => format!("{url}#{f}"),
+        _ => url,
+    }
+}
+
+fn is_markdown(path: &str) -> bool {
+    path.len() > 3 && path[path.len() - 3..].eq_ignore_ascii_case(".md")
+}
+
+fn has_extension(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .is_some_and(|(base, ext)| !base.is_empty() && !ext.is_empty())
+}
+
+/// Joins a relative path to a folder, resolving `.` and `..`. `None` when it
+/// climbs out of the content folder.
+pub fn normalise(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut joined = parts.join("/");
+    if relative.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+/// `%20` → ` `; invalid sequences are kept as written.
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_normalise() {
+        assert_eq!(
+            normalise("guides/a", "../b.md").as_deref(),
+            Some("guides/b.md")
+        );
+        assert_eq!(
+            normalise("guides", "./x/y.md").as_deref(),
+            Some("guides/x/y.md")
+        );
+        assert_eq!(normalise("", "../x.md"), None);
+        assert_eq!(normalise("a", "../../x.md"), None);
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("my%20file.md"), "my file.md");
+        assert_eq!(percent_decode("cu%C3%A1ndo"), "cuándo");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

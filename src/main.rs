@@ -1,0 +1,189 @@
+//! The `cmkb` command line: parses flags, runs the library, prints what
+//! happened and picks the exit code (0 ok, 1 the content or build failed,
+//! 2 usage or configuration problems the user must fix first).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use cmkb::content::Audience;
+use cmkb::{BuildOptions, Diagnostic, Severity};
+use jiff::civil::Date;
+
+#[derive(Parser)]
+#[command(
+    name = "cmkb",
+    version,
+    about = "The community-management knowledge base: turns a team's Markdown guides and playbooks into a fast, searchable static site, and checks the guidance before it ships.",
+    after_help = "Examples:\n  cmkb build                               build ./content into ./public\n  cmkb build --base-url https://org.github.io/kb/\n  cmkb build --internal --output-dir internal-site\n  cmkb build --root ~/handbook --today 2026-11-25"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the site to a folder ready for any static host.
+    #[command(
+        after_help = "Examples:\n  cmkb build\n  cmkb build --base-url https://org.github.io/kb/   (GitHub Pages under a subpath)\n  cmkb build --internal --output-dir internal       (the team's private edition)\n  SOURCE_DATE_EPOCH=1764028800 cmkb build            (reproducible review dates)"
+    )]
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The site folder (holding site.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: site.toml's output_dir, else public]
+    #[arg(long, short = 'o')]
+    output_dir: Option<PathBuf>,
+    /// The URL the site will be served from; overrides site.toml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Build the internal edition: include `visibility = "internal"` pages.
+    #[arg(long)]
+    internal: bool,
+    /// The date review deadlines are measured against (YYYY-MM-DD)
+    /// [default: SOURCE_DATE_EPOCH, else today]
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Print the time each stage took.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Print only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+/// `--today`, else `SOURCE_DATE_EPOCH` (for reproducible builds), else the clock.
+fn today(flag: Option<Date>) -> Result<Date, String> {
+    if let Some(date) = flag {
+        return Ok(date);
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH is `{epoch}`, not a number of seconds"))?;
+        let ts = jiff::Timestamp::from_second(seconds)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"))?;
+        return Ok(jiff::tz::TimeZone::UTC.to_datetime(ts).date());
+    }
+    Ok(jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(args),
+    }
+}
+
+fn colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let today = match today(args.today) {
+        Ok(date) => date,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = BuildOptions {
+        output_dir: args.output_dir.clone(),
+        root: args.root.clone(),
+        base_url: args.base_url.clone(),
+        audience: Audience {
+            internal: args.internal,
+            drafts: args.drafts,
+        },
+        today,
+    };
+    let report = match cmkb::build(&options) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(match e {
+                cmkb::Error::Config { .. } => 2,
+                _ => 1,
+            });
+        }
+    };
+    print_diagnostics(&report.diagnostics, args.quiet);
+    if args.verbose {
+        for (stage, time) in &report.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    if !report.written {
+        eprintln!(
+            "error: the build found {} error(s); {} was left as it was",
+            report.errors(),
+            report.output_dir.display()
+        );
+        return ExitCode::from(1);
+    }
+    if !args.quiet {
+        let total: usize = report.pages_by_language.iter().map(|(_, n)| n).sum();
+        let by_lang: Vec<String> = report
+            .pages_by_language
+            .iter()
+            .map(|(lang, n)| format!("{lang} {n}"))
+            .collect();
+        let elapsed: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
+        let edition = if args.internal { "internal" } else { "public" };
+        eprintln!(
+            "Built the {edition} site: {total} pages ({}), {} files in {:.0} ms → {}",
+            by_lang.join(", "),
+            report.files,
+            elapsed * 1000.0,
+            report.output_dir.display()
+        );
+        eprintln!(
+            "Preview it with: python3 -m http.server --directory {} 8000",
+            report.output_dir.display()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Errors in full; warnings in full up to a limit, then counted, so a
+/// 10,000-page site with a missing image everywhere stays readable.
+fn print_diagnostics(diagnostics: &[Diagnostic], quiet: bool) {
+    const WARNING_LIMIT: usize = 20;
+    let colour = colour();
+    let mut shown_warnings = 0;
+    for d in diagnostics {
+        if d.severity == Severity::Error {
+            eprint!("{}", d.render_human(colour));
+        } else if !quiet && shown_warnings < WARNING_LIMIT {
+            shown_warnings += 1;
+            eprint!("{}", d.render_human(colour));
+        }
+    }
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Error)
+        .count();
+    if !quiet && warnings > shown_warnings {
+        eprintln!(
+            "… and {} more warnings and notes not shown",
+            warnings - shown_warnings
+        );
+    }
+}

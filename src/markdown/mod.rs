@@ -1,0 +1,712 @@
+//! Markdown, parsed once per page into everything later stages need.
+//!
+//! A page's Markdown is parsed exactly once (in parallel with every other
+//! page) into a [`Document`]: the HTML, the headings with their ids, the links
+//! with their positions, and the text blocks the checks and the search index
+//! read. Nothing downstream parses Markdown again.
+//!
+//! Links between pages cannot be resolved while one page is parsed alone, so
+//! each link or image that may need rewriting is written into the HTML as a
+//! *slot*: a placeholder URL unique to the page (`cmkb-slot-7`). Resolution
+//! later fills every slot with the real URL in one linear pass, without
+//! touching the Markdown again. The placeholder prefix is chosen so that it
+//! does not occur in the page's source, so no text can forge a slot.
+
+pub mod toc;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::slug;
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// HTML with link slots; see [`Document::html_with`].
+    pub html: String,
+    slot_prefix: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub blocks: Vec<Block>,
+    /// The text of the first `# H1`, when there is one.
+    pub first_h1: Option<String>,
+    /// Ids a link may target besides headings: footnotes, raw HTML `id`/`name`.
+    pub other_anchors: Vec<String>,
+    /// HTML comments (`<!-- cmkb-disable … -->`), with their file offsets.
+    pub comments: Vec<Comment>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// Plain text, entities decoded.
+    pub text: String,
+    pub id: String,
+    /// Set by the writer with `{#id}` rather than derived from the text.
+    pub explicit_id: bool,
+    /// Byte offset in the file.
+    pub offset: usize,
+    /// This is the `# H1` the page's title came from; it is not rendered in the body.
+    pub is_title: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Image,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written.
+    pub dest: String,
+    /// The link's text (an image's alt text).
+    pub text: String,
+    /// Byte offset in the file.
+    pub offset: usize,
+    /// Byte length of the link's Markdown, for underlining.
+    pub len: usize,
+    /// The slot this link's URL goes into, when it needs resolving.
+    pub slot: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    ListItem,
+    TableCell,
+    Heading,
+    Code,
+}
+
+/// A run of text from one paragraph, list item, table cell, heading or code
+/// block: what the checks read and the search index indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub text: String,
+    /// Byte offset in the file.
+    pub offset: usize,
+    /// Index into `headings` of the heading this block sits under.
+    pub section: Option<usize>,
+    pub in_quote: bool,
+    /// For task-list items: whether the box is ticked.
+    pub task: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub offset: usize,
+}
+
+/// Counts of presentational elements, for the form-over-substance check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Words of prose: paragraphs, list items and table cells, not code.
+    pub words: usize,
+    pub emphasis: usize,
+    pub strong: usize,
+    pub images: usize,
+    pub rules: usize,
+    pub tables: usize,
+    pub code_blocks: usize,
+    pub empty_items: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses a page body. `offset` is where the body starts in the file, so
+/// every position recorded is a file offset. `title` is the front matter's
+/// title: a first `# H1` equal to it (or any first H1, when there is no
+/// title) becomes the page title and is not repeated in the body.
+pub fn parse(body: &str, offset: usize, title: Option<&str>) -> Document {
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let mut doc = Document {
+        slot_prefix: slot_prefix(body),
+        ..Document::default()
+    };
+    let (heading_ids, title_h1) = assign_heading_ids(&events, title, offset, &mut doc);
+    collect_facts(&events, offset, &mut doc);
+    doc.html = render(events, &heading_ids, title_h1, &mut doc);
+    doc
+}
+
+fn slot_prefix(body: &str) -> String {
+    let mut prefix = String::from("cmkb-slot-");
+    while body.contains(&prefix) {
+        prefix.insert(0, 'x');
+    }
+    prefix
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Gives every heading a unique id: explicit `{#id}`s first (they are what
+/// other pages link to), then ids from the text, numbered on collision.
+/// Returns the ids by event index of each heading start, and the event range
+/// of the title H1 (not rendered).
+fn assign_heading_ids(
+    events: &[(Event<'_>, Range<usize>)],
+    title: Option<&str>,
+    offset: usize,
+    doc: &mut Document,
+) -> (Vec<(usize, String)>, Option<Range<usize>>) {
+    let mut used: HashSet<String> = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut ids = Vec::new();
+    let mut title_range = None;
+    let mut i = 0;
+    while i < events.len() {
+        if let (Event::Start(Tag::Heading { level, id, .. }), range) = &events[i] {
+            let start = i;
+            let mut text = String::new();
+            i += 1;
+            while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[i].0 {
+                    text.push_str(t);
+                }
+                i += 1;
+            }
+            let text = text.trim().to_string();
+            let level = heading_level(*level);
+            let (id, explicit) = match id {
+                Some(id) => (id.to_string(), true),
+                None => {
+                    let base = match slug::heading_id(&text) {
+                        s if s.is_empty() => "section".to_string(),
+                        s => s,
+                    };
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while used.contains(&id) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    used.insert(id.clone());
+                    (id, false)
+                }
+            };
+            let is_title =
+                level == 1 && doc.first_h1.is_none() && title.is_none_or(|t| t.trim() == text);
+            if level == 1 && doc.first_h1.is_none() {
+                doc.first_h1 = Some(text.clone());
+            }
+            if is_title {
+                title_range = Some(start..i + 1);
+            }
+            doc.headings.push(Heading {
+                level,
+                text,
+                id: id.clone(),
+                explicit_id: explicit,
+                offset: offset + range.start,
+                is_title,
+            });
+            ids.push((start, id));
+        }
+        i += 1;
+    }
+    (ids, title_range)
+}
+
+/// Containers whose text becomes a [`Block`].
+struct Open {
+    kind: BlockKind,
+    text: String,
+    offset: usize,
+    task: Option<bool>,
+}
+
+fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut Document) {
+    let mut stack: Vec<Open> = Vec::new();
+    let mut quote_depth = 0usize;
+    let mut item_depth = 0usize;
+    let mut heading_index = 0usize;
+    let mut section: Option<usize> = None;
+    let mut open_links: Vec<usize> = Vec::new();
+    let mut slot = 0usize;
+    for (event, range) in events {
+        let at = offset + range.start;
+        match event {
+            Event::Start(tag) => {
+                let kind = match tag {
+                    Tag::Paragraph if item_depth > 0 => Some(BlockKind::ListItem),
+                    Tag::Paragraph => Some(BlockKind::Paragraph),
+                    Tag::Heading { .. } => {
+                        section = Some(heading_index);
+                        heading_index += 1;
+                        Some(BlockKind::Heading)
+                    }
+                    Tag::Item => {
+                        item_depth += 1;
+                        Some(BlockKind::ListItem)
+                    }
+                    Tag::TableCell => Some(BlockKind::TableCell),
+                    Tag::CodeBlock(_) => {
+                        doc.stats.code_blocks += 1;
+                        Some(BlockKind::Code)
+                    }
+                    Tag::BlockQuote(_) => {
+                        quote_depth += 1;
+                        None
+                    }
+                    Tag::Emphasis => {
+                        doc.stats.emphasis += 1;
+                        None
+                    }
+                    Tag::Strong => {
+                        doc.stats.strong += 1;
+                        None
+                    }
+                    Tag::Table(_) => {
+                        doc.stats.tables += 1;
+                        None
+                    }
+                    Tag::FootnoteDefinition(label) => {
+                        doc.other_anchors.push(label.to_string());
+                        None
+                    }
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    }
+                    | Tag::Image {
+                        link_type,
+                        dest_url,
+                        ..
+                    } => {
+                        let kind = if matches!(tag, Tag::Image { .. }) {
+                            doc.stats.images += 1;
+                            LinkKind::Image
+                        } else {
+                            LinkKind::Link
+                        };
+                        let slot = if needs_slot(*link_type, dest_url) {
+                            slot += 1;
+                            Some(slot - 1)
+                        } else {
+                            None
+                        };
+                        open_links.push(doc.links.len());
+                        doc.links.push(Link {
+                            kind,
+                            dest: dest_url.to_string(),
+                            text: String::new(),
+                            offset: at,
+                            len: range.len(),
+                            slot,
+                        });
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    stack.push(Open {
+                        kind,
+                        text: String::new(),
+                        offset: at,
+                        task: None,
+                    });
+                }
+            }
+            Event::End(tag) => {
+                let closes_block = match tag {
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::TableCell
+                    | TagEnd::CodeBlock => true,
+                    TagEnd::Item => {
+                        item_depth = item_depth.saturating_sub(1);
+                        true
+                    }
+                    TagEnd::BlockQuote(_) => {
+                        quote_depth = quote_depth.saturating_sub(1);
+                        false
+                    }
+                    TagEnd::Link | TagEnd::Image => {
+                        open_links.pop();
+                        false
+                    }
+                    _ => false,
+                };
+                if closes_block {
+                    if let Some(open) = stack.pop() {
+                        let text = open.text.trim().to_string();
+                        let empty_item =
+                            open.kind == BlockKind::ListItem && matches!(tag, TagEnd::Item);
+                        if text.is_empty() {
+                            // An item whose text all sat in a nested paragraph is
+                            // not empty; one with no text at all is decoration.
+                            if empty_item
+                                && !doc.blocks.last().is_some_and(|b| b.offset >= open.offset)
+                            {
+                                doc.stats.empty_items += 1;
+                            }
+                            continue;
+                        }
+                        if !matches!(open.kind, BlockKind::Code | BlockKind::Heading) {
+                            doc.stats.words += text.split_whitespace().count();
+                        }
+                        doc.blocks.push(Block {
+                            kind: open.kind,
+                            text,
+                            offset: open.offset,
+                            section,
+                            in_quote: quote_depth > 0,
+                            task: open.task,
+                        });
+                    }
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(open) = stack.last_mut() {
+                    open.text.push_str(text);
+                }
+                if let Some(&link) = open_links.last() {
+                    doc.links[link].text.push_str(text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(open) = stack.last_mut() {
+                    open.text.push(if open.kind == BlockKind::Code {
+                        '\n'
+                    } else {
+                        ' '
+                    });
+                }
+            }
+            Event::TaskListMarker(done) => {
+                if let Some(open) = stack.last_mut() {
+                    open.task = Some(*done);
+                }
+            }
+            Event::Rule => doc.stats.rules += 1,
+            Event::Html(html) | Event::InlineHtml(html) => {
+                collect_html_anchors(html, &mut doc.other_anchors);
+                let trimmed = html.trim_start();
+                if let Some(rest) = trimmed.strip_prefix("<!--") {
+                    let inner = rest.split("-->").next().unwrap_or(rest);
+                    doc.comments.push(Comment {
+                        text: inner.trim().to_string(),
+                        offset: at + (html.len() - trimmed.len()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Relative and root-relative destinations may need rewriting; anchors on the
+/// same page, absolute URLs and e-mail autolinks never do.
+fn needs_slot(link_type: LinkType, dest: &str) -> bool {
+    if matches!(link_type, LinkType::Email)
+        || dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with("//")
+    {
+        return false;
+    }
+    !has_scheme(dest)
+}
+
+/// `https:`, `mailto:`, `Http:` … — but not `@/path.md` or `C:` drive-less paths.
+pub fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        && !dest[..colon].contains('/')
+}
+
+/// Ids in raw HTML (`<a name="x">`, `<div id="x">`) are anchors links may target.
+fn collect_html_anchors(html: &str, anchors: &mut Vec<String>) {
+    for attr in ["id=\"", "name=\"", "id='", "name='"] {
+        let quote = attr.chars().last().unwrap_or('"');
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            let preceded_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find(quote) {
+                if preceded_ok {
+                    anchors.push(rest[..end].to_string());
+                }
+                rest = &rest[end..];
+            }
+        }
+    }
+}
+
+fn render(
+    events: Vec<(Event<'_>, Range<usize>)>,
+    heading_ids: &[(usize, String)],
+    title_h1: Option<Range<usize>>,
+    doc: &mut Document,
+) -> String {
+    let mut ids = heading_ids.iter().peekable();
+    let prefix = doc.slot_prefix.clone();
+    let mut slot = 0usize;
+    let stream = events
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (event, _))| {
+            if title_h1.as_ref().is_some_and(|r| r.contains(&i)) {
+                if ids.peek().is_some_and(|(at, _)| *at == i) {
+                    ids.next();
+                }
+                return None;
+            }
+            Some(match event {
+                Event::Start(Tag::Heading {
+                    level,
+                    classes,
+                    attrs,
+                    ..
+                }) => {
+                    let id = match ids.peek() {
+                        Some((at, id)) if *at == i => {
+                            ids.next();
+                            Some(CowStr::from(id.clone()))
+                        }
+                        _ => None,
+                    };
+                    Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    })
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if needs_slot(link_type, &dest_url) => {
+                    slot += 1;
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: format!("{prefix}{}", slot - 1).into(),
+                        title,
+                        id,
+                    })
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if needs_slot(link_type, &dest_url) => {
+                    slot += 1;
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: format!("{prefix}{}", slot - 1).into(),
+                        title,
+                        id,
+                    })
+                }
+                other => other,
+            })
+        });
+    let mut html = String::with_capacity(doc.stats.words * 8);
+    pulldown_cmark::html::push_html(&mut html, stream);
+    html
+}
+
+impl Document {
+    /// The page's HTML with every slot filled: `urls[n]` is the URL of slot `n`.
+    pub fn html_with(&self, urls: &[String]) -> String {
+        if urls.is_empty() {
+            return self.html.clone();
+        }
+        let mut out = String::with_capacity(self.html.len() + urls.len() * 16);
+        let mut rest = self.html.as_str();
+        while let Some(i) = rest.find(&self.slot_prefix) {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + self.slot_prefix.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            match rest[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| urls.get(n))
+            {
+                Some(url) => {
+                    let mut escaped = String::new();
+                    let _ = pulldown_cmark_escape::escape_href(&mut escaped, url);
+                    out.push_str(&escaped);
+                }
+                // Unreachable by construction (the prefix is absent from the
+                // source); keep the text rather than lose it.
+                None => out.push_str(&self.slot_prefix),
+            }
+            rest = &rest[digits..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Every id a link into this page may target.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.headings.iter().any(|h| h.id == anchor)
+            || self.other_anchors.iter().any(|a| a == anchor)
+    }
+
+    /// The text of the document, block by block, for search and word counts.
+    pub fn prose_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.kind != BlockKind::Code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_unicode_ids_and_explicit_ids_win() {
+        let doc = parse(
+            "## Cuándo adaptar\n\n## Cuándo adaptar\n\n## Escalada {#escalation}\n",
+            0,
+            Some("T"),
+        );
+        let ids: Vec<&str> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["cuándo-adaptar", "cuándo-adaptar-1", "escalation"]);
+        assert!(
+            doc.html.contains("<h2 id=\"escalation\">Escalada</h2>"),
+            "{}",
+            doc.html
+        );
+    }
+
+    #[test]
+    fn an_explicit_id_is_not_taken_by_an_earlier_heading() {
+        let doc = parse("## Why\n\n## Reasons {#why}\n", 0, None);
+        assert_eq!(doc.headings[0].id, "why-1");
+        assert_eq!(doc.headings[1].id, "why");
+    }
+
+    #[test]
+    fn the_title_h1_is_not_repeated_in_the_body() {
+        let doc = parse("# Moderar un hilo\n\nTexto.\n", 0, None);
+        assert_eq!(doc.first_h1.as_deref(), Some("Moderar un hilo"));
+        assert!(!doc.html.contains("<h1"), "{}", doc.html);
+        let doc = parse("# Otro título\n\nTexto.\n", 0, Some("Título"));
+        assert!(doc.html.contains("<h1"), "{}", doc.html);
+    }
+
+    #[test]
+    fn links_become_slots_and_slots_fill() {
+        let doc = parse(
+            "See [crisis](../playbooks/crisis.md#first-hour) and [web](https://example.org).\n",
+            10,
+            None,
+        );
+        assert_eq!(doc.links.len(), 2);
+        assert_eq!(doc.links[0].slot, Some(0));
+        assert_eq!(doc.links[0].offset, 14);
+        assert_eq!(doc.links[0].text, "crisis");
+        assert_eq!(doc.links[1].slot, None);
+        let html = doc.html_with(&["/kb/playbooks/crisis/#first-hour".into()]);
+        assert!(
+            html.contains("href=\"/kb/playbooks/crisis/#first-hour\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+    }
+
+    #[test]
+    fn a_source_containing_the_slot_prefix_cannot_forge_a_slot() {
+        let doc = parse(
+            "[a](x.md) and the text cmkb-slot-0 [b](cmkb-slot-0)\n",
+            0,
+            None,
+        );
+        let html = doc.html_with(&["/A/".into(), "/B/".into()]);
+        assert!(html.contains("the text cmkb-slot-0"), "{html}");
+        assert!(html.contains("href=\"/A/\""), "{html}");
+        assert!(html.contains("href=\"/B/\""), "{html}");
+    }
+
+    #[test]
+    fn blocks_know_their_kind_section_and_position() {
+        let text = "Intro words here.\n\n## Steps\n\n- [ ] first step\n- second\n\n| a | b |\n|---|---|\n| c | d |\n\n```\ncode\n```\n";
+        let doc = parse(text, 0, None);
+        let kinds: Vec<BlockKind> = doc.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::Paragraph,
+                BlockKind::Heading,
+                BlockKind::ListItem,
+                BlockKind::ListItem,
+                BlockKind::TableCell,
+                BlockKind::TableCell,
+                BlockKind::TableCell,
+                BlockKind::TableCell,
+                BlockKind::Code
+            ]
+        );
+        assert_eq!(doc.blocks[2].task, Some(false));
+        assert_eq!(doc.blocks[2].section, Some(0));
+        assert_eq!(doc.blocks[0].section, None);
+        assert_eq!(&text[doc.blocks[1].offset..doc.blocks[1].offset + 2], "##");
+        assert_eq!(doc.stats.words, 3 + 2 + 1 + 4);
+    }
+
+    #[test]
+    fn raw_html_ids_and_footnotes_are_anchors() {
+        let doc = parse(
+            "<a name=\"top\"></a>\n\nText[^1].\n\n[^1]: Note.\n",
+            0,
+            None,
+        );
+        assert!(doc.has_anchor("top"));
+        assert!(doc.has_anchor("1"));
+    }
+
+    #[test]
+    fn comments_are_kept_with_positions() {
+        let doc = parse(
+            "Text.\n\n<!-- cmkb-disable rigid-script -- reason -->\n",
+            5,
+            None,
+        );
+        assert_eq!(doc.comments.len(), 1);
+        assert_eq!(doc.comments[0].text, "cmkb-disable rigid-script -- reason");
+        assert_eq!(doc.comments[0].offset, 5 + 7);
+    }
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("Http://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("@/a.md"));
+        assert!(!has_scheme("../a.md"));
+        assert!(!has_scheme("a/b:c"));
+    }
+}

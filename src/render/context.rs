@@ -1,0 +1,545 @@
+//! Template contexts: the names templates see. The contract is documented in
+//! `docs/templates.md`; change both together.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::Value;
+use tera::Context;
+
+use super::listing::{SectionVariant, Taxonomy, Term};
+use super::Listings;
+use crate::content::{Page, Site};
+use crate::markdown::toc;
+use crate::theme::Theme;
+
+/// Everything that is the same for many templates, computed once.
+pub struct Shared<'a> {
+    site: &'a Site,
+    listings: &'a Listings,
+    site_value: Value,
+    strings: HashMap<String, Value>,
+    nav: HashMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TermLink<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Translation {
+    lang: String,
+    lang_name: String,
+    url: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: &'a str,
+    lang: &'a str,
+    #[serde(rename = "type")]
+    kind: Option<&'a str>,
+    owner: Option<&'a str>,
+    reviewed: Option<String>,
+    review_by: Option<String>,
+    review_status: Option<&'static str>,
+    tags: Vec<TermLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageValue<'a> {
+    title: &'a str,
+    description: &'a str,
+    content: String,
+    url: &'a str,
+    permalink: String,
+    lang: &'a str,
+    #[serde(rename = "type")]
+    kind: Option<&'a str>,
+    owner: Option<&'a str>,
+    audience: &'a [String],
+    reviewed: Option<String>,
+    review_by: Option<String>,
+    review_status: Option<&'static str>,
+    tags: Vec<TermLink<'a>>,
+    toc: Vec<toc::TocEntry>,
+    word_count: usize,
+    reading_minutes: usize,
+    section: Option<Link>,
+    prev: Option<Link>,
+    next: Option<Link>,
+    extra: &'a BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct NavNode {
+    title: String,
+    url: String,
+    page_count: usize,
+    pages: Vec<Link>,
+    children: Vec<NavNode>,
+}
+
+/// Sections with more pages than this list none in the navigation: a
+/// sidebar of hundreds of links helps nobody and bloats every page.
+const NAV_PAGE_LIMIT: usize = 50;
+
+/// How many days before `review_by` a page counts as due soon.
+const DUE_SOON_DAYS: i64 = 30;
+
+pub fn review_status(due: Option<Date>, today: Date) -> Option<&'static str> {
+    let due = due?;
+    if due < today {
+        Some("overdue")
+    } else if today
+        .checked_add(jiff::Span::new().days(DUE_SOON_DAYS))
+        .is_ok_and(|soon| due <= soon)
+    {
+        Some("due-soon")
+    } else {
+        Some("ok")
+    }
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, listings: &'a Listings) -> Shared<'a> {
+        let config = &site.config;
+        let base_path = site.base_path();
+        let mut langs: Vec<String> = config.languages.clone();
+        for page in site.pages.iter().filter(|p| p.included) {
+            if !langs.contains(&page.lang) {
+                langs.push(page.lang.clone());
+            }
+        }
+        let strings: HashMap<String, Value> = langs
+            .iter()
+            .map(|lang| {
+                let strings = theme.strings_for(lang, &config.default_language);
+                (
+                    lang.clone(),
+                    serde_json::to_value(strings).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        let default_strings = theme.strings_for(&config.default_language, &config.default_language);
+        let languages: Vec<Value> = config
+            .languages
+            .iter()
+            .map(|code| {
+                let home = listings
+                    .variants_of(0)
+                    .find(|v| &v.lang == code)
+                    .map(|v| v.url.clone())
+                    .unwrap_or_else(|| base_path.clone());
+                serde_json::json!({"code": code, "name": super::language_name(code), "home_url": home})
+            })
+            .collect();
+        let taxonomies: Vec<Value> = listings
+            .taxonomies
+            .iter()
+            .map(|t| {
+                let title = default_strings
+                    .get(&format!("taxonomy_{}", t.name))
+                    .cloned()
+                    .unwrap_or_else(|| crate::content::humanize(&t.name));
+                serde_json::json!({"name": t.name, "title": title, "url": t.url})
+            })
+            .collect();
+        let site_value = serde_json::json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "base_path": base_path,
+            "default_language": config.default_language,
+            "languages": languages,
+            "internal": site.audience.internal,
+            "today": site.today.to_string(),
+            "taxonomies": taxonomies,
+            "feed_url": format!("{base_path}atom.xml"),
+            "extra": config.extra,
+        });
+        let nav = langs
+            .iter()
+            .map(|lang| {
+                let nodes = nav_nodes(site, listings, 0, lang);
+                (
+                    lang.clone(),
+                    serde_json::to_value(nodes).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        Shared {
+            site,
+            listings,
+            site_value,
+            strings,
+            nav,
+        }
+    }
+
+    fn base(&self, lang: &str, current_url: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site_value);
+        ctx.insert("lang", lang);
+        ctx.insert(
+            "t",
+            self.strings
+                .get(lang)
+                .or_else(|| self.strings.get(&self.site.config.default_language))
+                .unwrap_or(&Value::Null),
+        );
+        ctx.insert("current_url", current_url);
+        ctx.insert(
+            "nav",
+            self.nav
+                .get(lang)
+                .or_else(|| self.nav.get(&self.site.config.default_language))
+                .unwrap_or(&Value::Null),
+        );
+        ctx
+    }
+
+    fn summary(&self, page: &'a Page) -> Summary<'a> {
+        let due = page.review_due(&self.site.config);
+        Summary {
+            title: &page.title,
+            url: &page.url,
+            description: page.meta.description.as_deref().unwrap_or(""),
+            lang: &page.lang,
+            kind: page.kind(),
+            owner: page.meta.owner.as_deref(),
+            reviewed: page.meta.reviewed.map(|d| d.to_string()),
+            review_by: due.map(|d| d.to_string()),
+            review_status: review_status(due, self.site.today),
+            tags: self.tags(page),
+        }
+    }
+
+    fn tags(&self, page: &'a Page) -> Vec<TermLink<'a>> {
+        page.meta
+            .tags
+            .iter()
+            .filter_map(|tag| {
+                let url = self.listings.term_url("tags", tag)?;
+                Some(TermLink { name: tag, url })
+            })
+            .collect()
+    }
+
+    fn summaries(&self, pages: &[usize]) -> Vec<Summary<'a>> {
+        pages
+            .iter()
+            .map(|&p| self.summary(&self.site.pages[p]))
+            .collect()
+    }
+
+    fn link_to(&self, page: usize) -> Link {
+        let page = &self.site.pages[page];
+        Link {
+            title: page.title.clone(),
+            url: page.url.clone(),
+        }
+    }
+
+    /// Home down to `section` (inclusive), in `lang`.
+    fn crumbs(&self, section: usize, lang: &str) -> Vec<Link> {
+        let mut chain = Vec::new();
+        let mut at = Some(section);
+        while let Some(s) = at {
+            if let Some(variant) = self.listings.variant(s, lang) {
+                if self.listings.section_included[s] {
+                    chain.push(Link {
+                        title: variant.title.clone(),
+                        url: variant.url.clone(),
+                    });
+                }
+            }
+            at = self.site.sections[s].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    fn section_of(&self, page: &Page) -> usize {
+        self.site
+            .sections
+            .binary_search_by(|s| s.dir.as_str().cmp(page.dir.as_str()))
+            .unwrap_or(0)
+    }
+
+    pub fn page(&self, index: usize) -> Context {
+        let site = self.site;
+        let page = &site.pages[index];
+        let mut ctx = self.base(&page.lang, &page.url);
+        let section = self.section_of(page);
+        let (prev, next) = self.listings.neighbours(index);
+        let due = page.review_due(&site.config);
+        let words = page.doc.stats.words;
+        let value = PageValue {
+            title: &page.title,
+            description: page.meta.description.as_deref().unwrap_or(""),
+            content: page.html(),
+            url: &page.url,
+            permalink: permalink(&site.config.base_url, &page.url),
+            lang: &page.lang,
+            kind: page.kind(),
+            owner: page.meta.owner.as_deref(),
+            audience: &page.meta.audience,
+            reviewed: page.meta.reviewed.map(|d| d.to_string()),
+            review_by: due.map(|d| d.to_string()),
+            review_status: review_status(due, site.today),
+            tags: self.tags(page),
+            toc: toc::build(&page.doc.headings),
+            word_count: words,
+            // About 200 words a minute for guidance read with care.
+            reading_minutes: words.div_ceil(200).max(1),
+            section: self
+                .listings
+                .variant(section, &page.lang)
+                .filter(|_| self.listings.section_included[section])
+                .map(|v| Link {
+                    title: v.title.clone(),
+                    url: v.url.clone(),
+                }),
+            prev: prev.map(|p| self.link_to(p)),
+            next: next.map(|p| self.link_to(p)),
+            extra: &page.meta.extra,
+        };
+        ctx.insert("page", &value);
+        let translations: Vec<Translation> = self
+            .listings
+            .translations_of(site, index)
+            .map(|p| {
+                let other = &site.pages[p];
+                Translation {
+                    lang: other.lang.clone(),
+                    lang_name: super::language_name(&other.lang),
+                    url: other.url.clone(),
+                    title: other.title.clone(),
+                }
+            })
+            .collect();
+        ctx.insert("translations", &translations);
+        ctx.insert("breadcrumbs", &self.crumbs(section, &page.lang));
+        ctx
+    }
+
+    pub fn section(&self, variant: &SectionVariant) -> Context {
+        let site = self.site;
+        let mut ctx = self.base(&variant.lang, &variant.url);
+        let section = &site.sections[variant.section];
+        let index = self
+            .listings
+            .variant_index(variant.section, &variant.lang)
+            .unwrap_or(0);
+        let pages = &self.listings.pages_of[index];
+        let subsections: Vec<Value> = section
+            .children
+            .iter()
+            .filter(|&&c| self.listings.section_included[c])
+            .filter_map(|&c| {
+                let v = self.listings.variant(c, &variant.lang)?;
+                let count = self
+                    .listings
+                    .variant_index(c, &variant.lang)
+                    .map(|i| self.listings.pages_of[i].len())
+                    .unwrap_or(0);
+                Some(serde_json::json!({"title": v.title, "url": v.url, "description": v.description, "page_count": count}))
+            })
+            .collect();
+        let (content, lang) = match variant.page {
+            Some(p) => (site.pages[p].html(), site.pages[p].lang.as_str()),
+            None => (String::new(), variant.lang.as_str()),
+        };
+        ctx.insert(
+            "section",
+            &serde_json::json!({
+                "title": variant.title,
+                "description": variant.description,
+                "content": content,
+                "url": variant.url,
+                "permalink": permalink(&site.config.base_url, &variant.url),
+                "lang": lang,
+                "pages": self.summaries(pages),
+                "subsections": subsections,
+            }),
+        );
+        if variant.section == 0 {
+            let mut recent: Vec<usize> = self
+                .listings
+                .recent
+                .iter()
+                .copied()
+                .filter(|&p| site.pages[p].lang == variant.lang)
+                .take(10)
+                .collect();
+            if recent.is_empty() {
+                recent = self.listings.recent.iter().copied().take(10).collect();
+            }
+            ctx.insert("recent", &self.summaries(&recent));
+        }
+        let translations: Vec<Translation> = self
+            .listings
+            .variants_of(variant.section)
+            .filter(|v| v.lang != variant.lang)
+            .map(|v| Translation {
+                lang: v.lang.clone(),
+                lang_name: super::language_name(&v.lang),
+                url: v.url.clone(),
+                title: v.title.clone(),
+            })
+            .collect();
+        ctx.insert("translations", &translations);
+        let crumbs = match section.parent {
+            Some(parent) => self.crumbs(parent, &variant.lang),
+            None => Vec::new(),
+        };
+        ctx.insert("breadcrumbs", &crumbs);
+        ctx
+    }
+
+    pub fn taxonomy(&self, taxonomy: &Taxonomy) -> Context {
+        let lang = &self.site.config.default_language;
+        let mut ctx = self.base(lang, &taxonomy.url);
+        let terms: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .map(|t| serde_json::json!({"name": t.name, "url": t.url, "count": t.pages.len()}))
+            .collect();
+        ctx.insert(
+            "taxonomy",
+            &serde_json::json!({"name": taxonomy.name, "title": self.taxonomy_title(taxonomy, lang), "url": taxonomy.url, "terms": terms}),
+        );
+        ctx.insert("translations", &Vec::<Value>::new());
+        ctx.insert("breadcrumbs", &self.crumbs(0, lang));
+        ctx
+    }
+
+    pub fn term(&self, taxonomy: &Taxonomy, term: &Term) -> Context {
+        let lang = &self.site.config.default_language;
+        let mut ctx = self.base(lang, &term.url);
+        ctx.insert(
+            "taxonomy",
+            &serde_json::json!({"name": taxonomy.name, "title": self.taxonomy_title(taxonomy, lang), "url": taxonomy.url}),
+        );
+        ctx.insert(
+            "term",
+            &serde_json::json!({"name": term.name, "url": term.url, "pages": self.summaries(&term.pages)}),
+        );
+        ctx.insert("translations", &Vec::<Value>::new());
+        let mut crumbs = self.crumbs(0, lang);
+        crumbs.push(Link {
+            title: self.taxonomy_title(taxonomy, lang),
+            url: taxonomy.url.clone(),
+        });
+        ctx.insert("breadcrumbs", &crumbs);
+        ctx
+    }
+
+    pub fn not_found(&self) -> Context {
+        let lang = &self.site.config.default_language;
+        let mut ctx = self.base(lang, &format!("{}404.html", self.site.base_path()));
+        ctx.insert("translations", &Vec::<Value>::new());
+        ctx.insert("breadcrumbs", &Vec::<Value>::new());
+        ctx
+    }
+
+    fn taxonomy_title(&self, taxonomy: &Taxonomy, lang: &str) -> String {
+        self.strings
+            .get(lang)
+            .and_then(|s| s.get(format!("taxonomy_{}", taxonomy.name)))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| crate::content::humanize(&taxonomy.name))
+    }
+}
+
+fn nav_nodes(site: &Site, listings: &Listings, section: usize, lang: &str) -> Vec<NavNode> {
+    site.sections[section]
+        .children
+        .iter()
+        .filter(|&&c| listings.section_included[c])
+        .filter_map(|&c| {
+            let variant = listings.variant(c, lang)?;
+            let pages = listings
+                .variant_index(c, lang)
+                .map(|v| listings.pages_of[v].as_slice())
+                .unwrap_or(&[]);
+            Some(NavNode {
+                title: variant.title.clone(),
+                url: variant.url.clone(),
+                page_count: pages.len(),
+                pages: if pages.len() <= NAV_PAGE_LIMIT {
+                    pages
+                        .iter()
+                        .map(|&p| Link {
+                            title: site.pages[p].title.clone(),
+                            url: site.pages[p].url.clone(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                children: nav_nodes(site, listings, c, lang),
+            })
+        })
+        .collect()
+}
+
+/// An absolute URL for a root-relative one, when `base_url` names a host.
+pub fn permalink(base_url: &str, url: &str) -> String {
+    match base_url.find("://") {
+        Some(i) => {
+            let host_end = base_url[i + 3..]
+                .find('/')
+                .map(|j| i + 3 + j)
+                .unwrap_or(base_url.len());
+            format!("{}{url}", &base_url[..host_end])
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permalinks_join_host_and_path() {
+        assert_eq!(
+            permalink("https://org.github.io/kb/", "/kb/a/"),
+            "https://org.github.io/kb/a/"
+        );
+        assert_eq!(permalink("/", "/a/"), "/a/");
+    }
+
+    #[test]
+    fn review_status_by_date() {
+        let today = jiff::civil::date(2026, 11, 25);
+        assert_eq!(
+            review_status(Some(jiff::civil::date(2026, 11, 24)), today),
+            Some("overdue")
+        );
+        assert_eq!(
+            review_status(Some(jiff::civil::date(2026, 12, 20)), today),
+            Some("due-soon")
+        );
+        assert_eq!(
+            review_status(Some(jiff::civil::date(2027, 3, 1)), today),
+            Some("ok")
+        );
+        assert_eq!(review_status(None, today), None);
+    }
+}

@@ -1,0 +1,220 @@
+//! Rendering: the resolved [`Site`] becomes an [`Output`] — every page,
+//! section, taxonomy page and site-wide file, in memory.
+//!
+//! Everything a template lists (sections, tags, prev/next, translations, the
+//! feed, the sitemap) is computed here from the audience's pages only: an
+//! internal page is never handed to a template to be filtered out later.
+//! Pages render in parallel; the output is keyed by path, so it is the same
+//! bytes however the threads interleave.
+
+mod context;
+mod feeds;
+mod listing;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::content::Site;
+use crate::error::{Error, Result};
+use crate::output::{Content, Output};
+use crate::theme::{StaticFile, Theme};
+pub use listing::Listings;
+
+/// Templates a theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "page.html",
+    "section.html",
+    "home.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "404.html",
+];
+
+pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
+    let tera = templates(theme)?;
+    let listings = Listings::new(site);
+    let ctx = context::Shared::new(site, theme, &listings);
+    let mut output = Output::default();
+
+    let pages: Vec<(String, String)> = site
+        .included_pages()
+        .filter(|(_, p)| !p.is_section_index)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&(i, page)| {
+            let template = page.meta.template.as_deref().unwrap_or("page.html");
+            let html = render_one(
+                &tera,
+                theme,
+                template,
+                &ctx.page(i),
+                &page.source.path.display().to_string(),
+            )?;
+            Ok((page.output_path.clone(), html))
+        })
+        .collect::<Result<_>>()?;
+    let sections: Vec<(String, String)> = listings
+        .variants
+        .par_iter()
+        .map(|variant| {
+            let template = if variant.section == 0 {
+                "home.html"
+            } else {
+                "section.html"
+            };
+            let html = render_one(&tera, theme, template, &ctx.section(variant), &variant.url)?;
+            Ok((variant.output_path.clone(), html))
+        })
+        .collect::<Result<_>>()?;
+    for (path, html) in pages.into_iter().chain(sections) {
+        output.insert(path, Content::Bytes(html.into_bytes()));
+    }
+
+    for taxonomy in &listings.taxonomies {
+        let html = render_one(
+            &tera,
+            theme,
+            "taxonomy_list.html",
+            &ctx.taxonomy(taxonomy),
+            &taxonomy.url,
+        )?;
+        output.insert(
+            taxonomy.output_path.clone(),
+            Content::Bytes(html.into_bytes()),
+        );
+        for term in &taxonomy.terms {
+            let html = render_one(
+                &tera,
+                theme,
+                "taxonomy_term.html",
+                &ctx.term(taxonomy, term),
+                &term.url,
+            )?;
+            output.insert(term.output_path.clone(), Content::Bytes(html.into_bytes()));
+        }
+    }
+    let not_found = render_one(&tera, theme, "404.html", &ctx.not_found(), "404.html")?;
+    output.insert("404.html".into(), Content::Bytes(not_found.into_bytes()));
+    output.insert(
+        "sitemap.xml".into(),
+        Content::Bytes(feeds::sitemap(site, &listings).into_bytes()),
+    );
+    output.insert(
+        "atom.xml".into(),
+        Content::Bytes(feeds::atom(site, &listings).into_bytes()),
+    );
+    output.insert(
+        "robots.txt".into(),
+        Content::Bytes(feeds::robots(site).into_bytes()),
+    );
+
+    for (path, file) in &theme.static_files {
+        let content = match file {
+            StaticFile::Embedded(bytes) => Content::Static(bytes),
+            StaticFile::Disk(path) => Content::Copy(path.clone()),
+        };
+        output.files.entry(path.clone()).or_insert(content);
+    }
+    for asset in &site.assets {
+        if site.audience.internal || asset.visibility == crate::content::Visibility::Public {
+            output
+                .files
+                .entry(asset.rel_path.clone())
+                .or_insert_with(|| Content::Copy(asset.abs_path.clone()));
+        }
+    }
+    Ok(output)
+}
+
+/// Compiles the theme's templates (site overrides already applied).
+pub fn templates(theme: &Theme) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .collect();
+    tera.add_raw_templates(sources).map_err(|e| {
+        let shown = failing_template(&e, theme);
+        Error::Template(format!("template error in {shown}: {}", error_chain(&e)))
+    })?;
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(*name) {
+            return Err(Error::Template(format!(
+                "the template `{name}` is missing: add templates/{name} to the site or to the theme (themes/<name>/templates/{name})"
+            )));
+        }
+    }
+    Ok(tera)
+}
+
+fn failing_template(e: &tera::Error, theme: &Theme) -> String {
+    let text = error_chain(e);
+    theme
+        .templates
+        .iter()
+        .find(|(name, _)| text.contains(&format!("'{name}'")))
+        .map(|(_, (shown, _))| shown.clone())
+        .unwrap_or_else(|| "the templates".into())
+}
+
+fn render_one(
+    tera: &Tera,
+    theme: &Theme,
+    template: &str,
+    context: &tera::Context,
+    what: &str,
+) -> Result<String> {
+    if !theme.templates.contains_key(template) {
+        return Err(Error::Template(format!(
+            "{what} asks for the template `{template}`, which does not exist; add templates/{template} or fix `template` in its front matter"
+        )));
+    }
+    tera.render(template, context).map_err(|e| {
+        let shown = theme
+            .templates
+            .get(template)
+            .map(|(shown, _)| shown.as_str())
+            .unwrap_or(template);
+        Error::Template(format!(
+            "template error in {shown} while rendering {what}: {}",
+            error_chain(&e)
+        ))
+    })
+}
+
+/// Tera nests the useful part of a message in its sources.
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    parts.join(": ")
+}
+
+/// Language names for the switcher, in their own language.
+pub fn language_name(code: &str) -> String {
+    let names: BTreeMap<&str, &str> = BTreeMap::from([
+        ("ca", "Català"),
+        ("de", "Deutsch"),
+        ("en", "English"),
+        ("es", "Español"),
+        ("eu", "Euskara"),
+        ("fr", "Français"),
+        ("gl", "Galego"),
+        ("it", "Italiano"),
+        ("nl", "Nederlands"),
+        ("pt", "Português"),
+        ("pt-br", "Português (Brasil)"),
+    ]);
+    names
+        .get(code)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| code.to_uppercase())
+}

@@ -1,0 +1,97 @@
+//! Slugs for URLs and heading ids, and accent folding for matching.
+//!
+//! Heading ids and URL segments keep Unicode letters (`#cuándo-adaptar`,
+//! `/tags/moderación/`): the corpora cmkb builds link to ids such as
+//! `#撰写自述文件`, and folding them would break those links. Text is
+//! normalised to NFC first, so a name typed on macOS (NFD) and on Linux (NFC)
+//! gives the same slug — and two files whose names differ only in
+//! normalisation or case collide loudly instead of overwriting each other.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// A heading id: lowercase, letters and digits of any script kept, runs of
+/// spaces, dashes and punctuation become one `-`, `_` is kept.
+pub fn heading_id(text: &str) -> String {
+    slug_with(text, &['_'])
+}
+
+/// One URL path segment from a file or folder name: like [`heading_id`], but
+/// `.` is kept too, so `v1.2` stays `v1.2`.
+pub fn path_segment(name: &str) -> String {
+    slug_with(name, &['_', '.'])
+}
+
+fn slug_with(text: &str, keep: &[char]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.nfc() {
+        if c.is_alphanumeric() || keep.contains(&c) {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c.is_ascii_punctuation() {
+            pending_dash = true;
+        }
+        // Other symbols (emoji, marks on their own) are dropped: they make
+        // unreadable URLs and users do not type them.
+    }
+    out.trim_matches(['.', '_']).to_string()
+}
+
+/// Lowercases and strips diacritics: `Cuándo` → `cuando`, `ñ` → `n`. Used to
+/// match keywords and anchors regardless of accents.
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_keep_unicode_letters() {
+        assert_eq!(heading_id("¿Cuándo adaptar?"), "cuándo-adaptar");
+        assert_eq!(heading_id("Step 1: Read the room"), "step-1-read-the-room");
+        assert_eq!(heading_id("撰写自述文件"), "撰写自述文件");
+        assert_eq!(heading_id("  -- Hello --  "), "hello");
+        assert_eq!(heading_id("🚀"), "");
+        assert_eq!(heading_id("snake_case"), "snake_case");
+    }
+
+    #[test]
+    fn nfd_and_nfc_names_give_one_slug() {
+        let nfc = "moderación";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        assert_eq!(path_segment(nfc), path_segment(&nfd));
+    }
+
+    #[test]
+    fn path_segments() {
+        assert_eq!(path_segment("Guía Rápida"), "guía-rápida");
+        assert_eq!(path_segment("code_of_conduct"), "code_of_conduct");
+        assert_eq!(path_segment("v1.2 notes"), "v1.2-notes");
+    }
+
+    #[test]
+    fn slugging_is_idempotent() {
+        for s in ["¿Cuándo adaptar?", "A  b--c", "x.y_z", "Ünïcödé Ñ"] {
+            let once = path_segment(s);
+            assert_eq!(path_segment(&once), once);
+            let once = heading_id(s);
+            assert_eq!(heading_id(&once), once);
+        }
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("Cuándo ADAPTAR"), "cuando adaptar");
+        assert_eq!(fold("Niño"), "nino");
+    }
+}
