@@ -10,10 +10,26 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// A heading id: lowercase, letters and digits of any script kept, runs of
-/// spaces, dashes and punctuation become one `-`, `_` is kept.
+/// A heading id, the way GitHub and kramdown make them, so anchors written
+/// for those (`#what-does-my-companys-legal-team-need-to-know`) keep working:
+/// lowercase; letters, digits, `_` and `-` of any script kept; each space
+/// becomes `-`; everything else (punctuation, emoji) is dropped.
 pub fn heading_id(text: &str) -> String {
-    slug_with(text, &['_'])
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().nfc() {
+        if c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c) {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// What two spellings of one anchor have in common: folded letters and
+/// digits only. `#What_is_Travis` and `#what-is-travis` share `whatistravis`.
+pub fn anchor_key(text: &str) -> String {
+    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// One URL path segment from a file or folder name: like [`heading_id`], but
@@ -59,9 +75,17 @@ mod tests {
         assert_eq!(heading_id("¿Cuándo adaptar?"), "cuándo-adaptar");
         assert_eq!(heading_id("Step 1: Read the room"), "step-1-read-the-room");
         assert_eq!(heading_id("撰写自述文件"), "撰写自述文件");
-        assert_eq!(heading_id("  -- Hello --  "), "hello");
+        assert_eq!(
+            heading_id("What does my company's legal team need to know?"),
+            "what-does-my-companys-legal-team-need-to-know"
+        );
+        assert_eq!(
+            heading_id("Опенсорс — значит бесплатно?"),
+            "опенсорс--значит-бесплатно"
+        );
         assert_eq!(heading_id("🚀"), "");
         assert_eq!(heading_id("snake_case"), "snake_case");
+        assert_eq!(anchor_key("What_is_Travis"), anchor_key("what-is-travis"));
     }
 
     #[test]
@@ -85,7 +109,7 @@ mod tests {
             let once = path_segment(s);
             assert_eq!(path_segment(&once), once);
             let once = heading_id(s);
-            assert_eq!(heading_id(&once), once);
+            assert_eq!(heading_id(&once), once, "{s}");
         }
     }
 

@@ -159,6 +159,8 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
     /// `rel_path` → page index.
     pub by_path: HashMap<String, usize>,
+    /// Accent- and case-folded `rel_path` → page index, for links typed differently.
+    pub by_folded_path: HashMap<String, usize>,
     /// Site-root asset paths (`static/`, the theme's static files) that links may target.
     pub static_files: std::collections::HashSet<String>,
 }
@@ -236,6 +238,7 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site> {
         assets: Vec::new(),
         diagnostics,
         by_path: HashMap::new(),
+        by_folded_path: HashMap::new(),
         static_files: options.static_files,
     };
     build_sections(&mut site);
@@ -345,6 +348,9 @@ fn walk(
             Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
             Err(_) => continue,
         };
+        if content_is_root && rel == crate::config::CONFIG_FILE {
+            continue;
+        }
         if rel.to_ascii_lowercase().ends_with(".md") {
             files.markdown.push((rel, entry.path().to_path_buf()));
         } else if !is_junk(&rel) {
@@ -653,6 +659,13 @@ fn build_sections(site: &mut Site) {
         .iter()
         .enumerate()
         .map(|(i, p)| (p.rel_path.clone(), i))
+        .collect();
+    site.by_folded_path = site
+        .pages
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| (slug::fold(&p.rel_path), i))
         .collect();
     site.sections = sections;
 }

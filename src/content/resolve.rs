@@ -28,6 +28,10 @@ pub fn resolve(site: &mut Site) {
             let mut urls = Vec::new();
             let mut found = Vec::new();
             for link in &page.doc.links {
+                // Absolute URLs, `mailto:` and the like are the writer's business.
+                if link.slot.is_none() && !link.dest.starts_with('#') {
+                    continue;
+                }
                 let outcome = resolve_link(site, page, link);
                 if link.slot.is_some() {
                     urls.push(outcome.url.unwrap_or_else(|| link.dest.clone()));
@@ -221,10 +225,7 @@ fn markdown_link(
     };
     let found = site.by_path.get(target).copied().or_else(|| {
         // Names typed with another Unicode normalisation or case.
-        let wanted = slug::fold(target);
-        site.pages
-            .iter()
-            .position(|p| slug::fold(&p.rel_path) == wanted)
+        site.by_folded_path.get(&slug::fold(target)).copied()
     });
     let Some(index) = found else {
         return problem(
@@ -281,11 +282,14 @@ fn markdown_link(
 /// An anchor typed without accents or in another case (`#cuando-adaptar` for
 /// `#cuándo-adaptar`) still finds its heading; the link is rewritten to the real id.
 fn folded_anchor(page: &Page, anchor: &str) -> Option<String> {
-    let wanted = slug::fold(anchor);
+    let wanted = slug::anchor_key(anchor);
+    if wanted.is_empty() {
+        return None;
+    }
     page.doc
         .headings
         .iter()
-        .find(|h| slug::fold(&h.id) == wanted)
+        .find(|h| slug::anchor_key(&h.id) == wanted)
         .map(|h| h.id.clone())
 }
 
@@ -307,10 +311,19 @@ fn anchor_help(page: &Page) -> String {
 
 fn nearest_page_help(site: &Site, target: &str) -> String {
     let (dir, name) = target.rsplit_once('/').unwrap_or(("", target));
-    let best = site
-        .pages
-        .iter()
-        .filter(|p| p.dir == dir || dir.is_empty())
+    let section = site
+        .sections
+        .binary_search_by(|s| s.dir.as_str().cmp(dir))
+        .ok();
+    let best = section
+        .into_iter()
+        .flat_map(|s| {
+            site.sections[s]
+                .pages
+                .iter()
+                .chain(&site.sections[s].index_pages)
+        })
+        .map(|&p| &site.pages[p])
         .map(|p| {
             let file = p.rel_path.rsplit('/').next().unwrap_or(&p.rel_path);
             (strsim::levenshtein(file, name), &p.rel_path)

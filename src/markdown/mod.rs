@@ -165,12 +165,15 @@ fn assign_heading_ids(
     offset: usize,
     doc: &mut Document,
 ) -> (Vec<(usize, String)>, Option<Range<usize>>) {
-    let mut used: HashSet<String> = events
-        .iter()
-        .filter_map(|(e, _)| match e {
+    // Ids the default theme uses for its own landmarks; a heading called
+    // "Main" must not take them.
+    let reserved = ["main", "search-q", "content", "toc"].map(String::from);
+    let mut used: HashSet<String> = reserved
+        .into_iter()
+        .chain(events.iter().filter_map(|(e, _)| match e {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
             _ => None,
-        })
+        }))
         .collect();
     let mut ids = Vec::new();
     let mut title_range = None;
@@ -358,7 +361,7 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
                             // An item whose text all sat in a nested paragraph is
                             // not empty; one with no text at all is decoration.
                             if empty_item
-                                && !doc.blocks.last().is_some_and(|b| b.offset >= open.offset)
+                                && doc.blocks.last().is_none_or(|b| b.offset < open.offset)
                             {
                                 doc.stats.empty_items += 1;
                             }

@@ -40,6 +40,7 @@ struct Translation {
     lang: String,
     lang_name: String,
     url: String,
+    permalink: String,
     title: String,
 }
 
@@ -327,6 +328,7 @@ impl<'a> Shared<'a> {
                     lang: other.lang.clone(),
                     lang_name: super::language_name(&other.lang),
                     url: other.url.clone(),
+                    permalink: permalink(&site.config.base_url, &other.url),
                     title: other.title.clone(),
                 }
             })
@@ -398,6 +400,7 @@ impl<'a> Shared<'a> {
                 lang: v.lang.clone(),
                 lang_name: super::language_name(&v.lang),
                 url: v.url.clone(),
+                permalink: permalink(&site.config.base_url, &v.url),
                 title: v.title.clone(),
             })
             .collect();

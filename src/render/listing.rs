@@ -155,7 +155,7 @@ impl Listings {
                                 .any(|&v| listings.variants[v].lang == page.lang)
                     })
                     .collect();
-                pages.sort_by(|&a, &b| order_key(&site.pages[a]).cmp(&order_key(&site.pages[b])));
+                pages.sort_by_cached_key(|&p| order_key(&site.pages[p]));
                 pages
             })
             .collect();
@@ -317,7 +317,7 @@ fn taxonomy(site: &Site, name: &str, base: &str) -> Taxonomy {
     let mut terms: Vec<Term> = terms.into_values().collect();
     for term in &mut terms {
         term.pages
-            .sort_by(|&a, &b| order_key(&site.pages[a]).cmp(&order_key(&site.pages[b])));
+            .sort_by_cached_key(|&p| order_key(&site.pages[p]));
     }
     // Other spellings of a term link to the term's page.
     let aliases = aliases

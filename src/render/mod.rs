@@ -132,6 +132,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
 pub fn templates(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let sources: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -184,6 +185,12 @@ fn render_one(
             error_chain(&e)
         ))
     })
+}
+
+/// Escapes what HTML needs escaped and nothing more: Tera's default also
+/// escapes `/`, which makes every URL in the output unreadable.
+fn escape_html(text: &str) -> String {
+    feeds::xml_escape(text)
 }
 
 /// Tera nests the useful part of a message in its sources.
