@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::content::{self, Audience, LoadOptions, Site};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::error::{Error, Result};
-use crate::output::Output;
+use crate::output::Staging;
 use crate::render;
 use crate::theme::Theme;
 
@@ -98,11 +98,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         return Ok(report);
     }
 
-    let output = render::render(&site, &theme)?;
+    // Pages stream into a staging folder as they render; it replaces the
+    // output folder only once everything is written.
+    let staging = Staging::new(&output_dir)?;
+    render::render_into(&site, &theme, &staging)?;
     stages.done("render");
-    write(&output, &output_dir)?;
+    report.files = staging.file_count();
+    staging.commit()?;
     stages.done("write");
-    report.files = output.len();
     report.written = true;
     report.timings = stages.0;
     Ok(report)
@@ -180,10 +183,6 @@ fn pages_by_language(site: &Site) -> Vec<(String, usize)> {
         *counts.entry(page.lang.clone()).or_default() += 1;
     }
     counts.into_iter().collect()
-}
-
-fn write(output: &Output, dir: &Path) -> Result<()> {
-    output.write_atomically(dir)
 }
 
 /// The output folder is replaced wholesale, so it must never be a folder that

@@ -8,6 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -20,18 +23,22 @@ pub enum Content {
     Static(&'static [u8]),
 }
 
-/// Output path (relative, `/`-separated) → content. Sorted, so writing and
-/// listing are deterministic.
+/// Where rendered files go. `build` streams them straight into a staging
+/// folder (the whole site is never held in memory); `serve` and tests keep
+/// them in memory.
+pub trait Sink: Sync {
+    /// Stores a file; a later file with the same path replaces an earlier one.
+    fn put(&self, path: &str, content: Content) -> Result<()>;
+}
+
+/// Output path (relative, `/`-separated) → content. Sorted, so listing is
+/// deterministic.
 #[derive(Debug, Default)]
 pub struct Output {
     pub files: BTreeMap<String, Content>,
 }
 
 impl Output {
-    pub fn insert(&mut self, path: String, content: Content) {
-        self.files.insert(path, content);
-    }
-
     pub fn text(&self, path: &str) -> Option<&str> {
         match self.files.get(path)? {
             Content::Bytes(b) => std::str::from_utf8(b).ok(),
@@ -47,9 +54,43 @@ impl Output {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+}
 
-    /// Writes everything to `dest`, replacing it as a whole.
-    pub fn write_atomically(&self, dest: &Path) -> Result<()> {
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: Mutex<BTreeMap<String, Content>>,
+}
+
+impl MemorySink {
+    pub fn into_output(self) -> Output {
+        Output {
+            files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, content: Content) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), content);
+        Ok(())
+    }
+}
+
+/// A fresh folder beside the destination that becomes the destination on
+/// [`Staging::commit`]; dropped uncommitted, it is removed.
+pub struct Staging {
+    dest: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: Option<tempfile::TempDir>,
+    files: AtomicUsize,
+}
+
+impl Staging {
+    pub fn new(dest: &Path) -> Result<Staging> {
         let parent = match dest.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -62,85 +103,103 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let staging = tempfile::Builder::new()
+        let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.cmkb-new-"))
             .tempdir_in(&parent)
             .map_err(|source| Error::Write {
                 path: parent.clone(),
                 source,
             })?;
-        // On any failure below, `staging` is dropped and removed.
-        self.write_into(staging.path())?;
-        let staged = staging.keep();
-        if dest.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{name}.cmkb-old-"))
-                .tempdir_in(&parent)
-                .map_err(|source| Error::Write {
-                    path: parent.clone(),
-                    source,
-                })?
-                .keep();
-            // `rename` onto an existing folder fails, so: move the old site aside,
-            // move the new one in, then delete the old one.
-            let aside = old.join("site");
-            if let Err(source) = std::fs::rename(dest, &aside) {
-                let _ = std::fs::remove_dir_all(&staged);
-                let _ = std::fs::remove_dir_all(&old);
-                return Err(Error::Write {
-                    path: dest.to_path_buf(),
-                    source,
-                });
-            }
-            if let Err(source) = std::fs::rename(&staged, dest) {
-                // Put the old site back rather than leave nothing.
-                let _ = std::fs::rename(&aside, dest);
-                let _ = std::fs::remove_dir_all(&staged);
-                let _ = std::fs::remove_dir_all(&old);
-                return Err(Error::Write {
-                    path: dest.to_path_buf(),
-                    source,
-                });
-            }
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&staged, dest).map_err(|source| {
-                let _ = std::fs::remove_dir_all(&staged);
-                Error::Write {
-                    path: dest.to_path_buf(),
-                    source,
-                }
-            })?;
-        }
-        Ok(())
-    }
-
-    fn write_into(&self, dir: &Path) -> Result<()> {
-        let mut folders: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-            .collect();
-        folders.dedup();
-        for folder in &folders {
-            std::fs::create_dir_all(folder).map_err(|source| Error::Write {
-                path: folder.clone(),
-                source,
-            })?;
-        }
-        self.files.par_iter().try_for_each(|(path, content)| {
-            let target = dir.join(path);
-            let written = match content {
-                Content::Bytes(bytes) => std::fs::write(&target, bytes),
-                Content::Static(bytes) => std::fs::write(&target, bytes),
-                Content::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
-            };
-            written.map_err(|source| Error::Write {
-                path: PathBuf::from(path),
-                source,
-            })
+        Ok(Staging {
+            dest: dest.to_path_buf(),
+            parent,
+            name,
+            dir: Some(dir),
+            files: AtomicUsize::new(0),
         })
     }
+
+    pub fn path(&self) -> &Path {
+        self.dir.as_ref().map(|d| d.path()).unwrap_or(&self.parent)
+    }
+
+    /// How many files were written.
+    pub fn file_count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Swaps the staged site in for the destination.
+    pub fn commit(mut self) -> Result<()> {
+        let Some(dir) = self.dir.take() else {
+            return Ok(());
+        };
+        let staged = dir.keep();
+        let fail = |source: std::io::Error, path: &Path| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        if !self.dest.exists() {
+            return std::fs::rename(&staged, &self.dest).map_err(|e| {
+                let _ = std::fs::remove_dir_all(&staged);
+                fail(e, &self.dest)
+            });
+        }
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{}.cmkb-old-", self.name))
+            .tempdir_in(&self.parent)
+            .map_err(|e| fail(e, &self.parent))?
+            .keep();
+        // `rename` onto an existing folder fails, so: move the old site aside,
+        // move the new one in, then delete the old one.
+        let aside = old.join("site");
+        if let Err(e) = std::fs::rename(&self.dest, &aside) {
+            let _ = std::fs::remove_dir_all(&staged);
+            let _ = std::fs::remove_dir_all(&old);
+            return Err(fail(e, &self.dest));
+        }
+        if let Err(e) = std::fs::rename(&staged, &self.dest) {
+            // Put the old site back rather than leave nothing.
+            let _ = std::fs::rename(&aside, &self.dest);
+            let _ = std::fs::remove_dir_all(&staged);
+            let _ = std::fs::remove_dir_all(&old);
+            return Err(fail(e, &self.dest));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, content: Content) -> Result<()> {
+        let target = self.path().join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|source| Error::Write {
+                path: folder.to_path_buf(),
+                source,
+            })?;
+        }
+        let written = match &content {
+            Content::Bytes(bytes) => std::fs::write(&target, bytes),
+            Content::Static(bytes) => std::fs::write(&target, bytes),
+            Content::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+        };
+        written.map_err(|source| Error::Write {
+            path: PathBuf::from(path),
+            source,
+        })?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Writes an in-memory output to `dest` atomically.
+pub fn write_atomically(output: &Output, dest: &Path) -> Result<()> {
+    let staging = Staging::new(dest)?;
+    output
+        .files
+        .par_iter()
+        .try_for_each(|(path, content)| staging.put(path, content.clone()))?;
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -153,10 +212,12 @@ mod tests {
         let dest = tmp.path().join("public");
         std::fs::create_dir_all(dest.join("old")).unwrap();
         std::fs::write(dest.join("old/stale.html"), "stale").unwrap();
-        let mut out = Output::default();
-        out.insert("index.html".into(), Content::Bytes(b"new".to_vec()));
-        out.insert("a/b/index.html".into(), Content::Bytes(b"deep".to_vec()));
-        out.write_atomically(&dest).unwrap();
+        let sink = MemorySink::default();
+        sink.put("index.html", Content::Bytes(b"new".to_vec()))
+            .unwrap();
+        sink.put("a/b/index.html", Content::Bytes(b"deep".to_vec()))
+            .unwrap();
+        write_atomically(&sink.into_output(), &dest).unwrap();
         assert_eq!(
             std::fs::read_to_string(dest.join("index.html")).unwrap(),
             "new"

@@ -18,7 +18,7 @@ use tera::Tera;
 
 use crate::content::Site;
 use crate::error::{Error, Result};
-use crate::output::{Content, Output};
+use crate::output::{Content, MemorySink, Output, Sink};
 use crate::theme::{StaticFile, Theme};
 pub use listing::Listings;
 
@@ -32,46 +32,58 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// Renders the whole site into memory (for `serve` and tests).
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
+    let sink = MemorySink::default();
+    render_into(site, theme, &sink)?;
+    Ok(sink.into_output())
+}
+
+/// Renders the whole site into a sink. Files that share a path are resolved
+/// by order: content assets, then theme and `static/` files, then pages —
+/// the later wins, so a page is never shadowed by a stray file.
+pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
     let tera = templates(theme)?;
     let listings = Listings::new(site);
     let ctx = context::Shared::new(site, theme, &listings);
-    let mut output = Output::default();
 
-    let pages: Vec<(String, String)> = site
-        .included_pages()
-        .filter(|(_, p)| !p.is_section_index)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|&(i, page)| {
-            let template = page.meta.template.as_deref().unwrap_or("page.html");
-            let html = render_one(
-                &tera,
-                theme,
-                template,
-                &ctx.page(i),
-                &page.source.path.display().to_string(),
-            )?;
-            Ok((page.output_path.clone(), html))
-        })
-        .collect::<Result<_>>()?;
-    let sections: Vec<(String, String)> = listings
-        .variants
-        .par_iter()
-        .map(|variant| {
-            let template = if variant.section == 0 {
-                "home.html"
-            } else {
-                "section.html"
-            };
-            let html = render_one(&tera, theme, template, &ctx.section(variant), &variant.url)?;
-            Ok((variant.output_path.clone(), html))
-        })
-        .collect::<Result<_>>()?;
-    for (path, html) in pages.into_iter().chain(sections) {
-        output.insert(path, Content::Bytes(html.into_bytes()));
+    for asset in &site.assets {
+        if site.audience.internal || asset.visibility == crate::content::Visibility::Public {
+            sink.put(&asset.rel_path, Content::Copy(asset.abs_path.clone()))?;
+        }
+    }
+    for (path, file) in &theme.static_files {
+        let content = match file {
+            StaticFile::Embedded(bytes) => Content::Static(bytes),
+            StaticFile::Disk(path) => Content::Copy(path.clone()),
+        };
+        sink.put(path, content)?;
     }
 
+    let pages: Vec<(usize, &crate::content::Page)> = site
+        .included_pages()
+        .filter(|(_, p)| !p.is_section_index)
+        .collect();
+    pages.par_iter().try_for_each(|&(i, page)| {
+        let template = page.meta.template.as_deref().unwrap_or("page.html");
+        let html = render_one(
+            &tera,
+            theme,
+            template,
+            &ctx.page(i),
+            &page.source.path.display().to_string(),
+        )?;
+        sink.put(&page.output_path, Content::Bytes(html.into_bytes()))
+    })?;
+    listings.variants.par_iter().try_for_each(|variant| {
+        let template = if variant.section == 0 {
+            "home.html"
+        } else {
+            "section.html"
+        };
+        let html = render_one(&tera, theme, template, &ctx.section(variant), &variant.url)?;
+        sink.put(&variant.output_path, Content::Bytes(html.into_bytes()))
+    })?;
     for taxonomy in &listings.taxonomies {
         let html = render_one(
             &tera,
@@ -80,11 +92,8 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
             &ctx.taxonomy(taxonomy),
             &taxonomy.url,
         )?;
-        output.insert(
-            taxonomy.output_path.clone(),
-            Content::Bytes(html.into_bytes()),
-        );
-        for term in &taxonomy.terms {
+        sink.put(&taxonomy.output_path, Content::Bytes(html.into_bytes()))?;
+        taxonomy.terms.par_iter().try_for_each(|term| {
             let html = render_one(
                 &tera,
                 theme,
@@ -92,40 +101,24 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
                 &ctx.term(taxonomy, term),
                 &term.url,
             )?;
-            output.insert(term.output_path.clone(), Content::Bytes(html.into_bytes()));
-        }
+            sink.put(&term.output_path, Content::Bytes(html.into_bytes()))
+        })?;
     }
     let not_found = render_one(&tera, theme, "404.html", &ctx.not_found(), "404.html")?;
-    output.insert("404.html".into(), Content::Bytes(not_found.into_bytes()));
-    output.insert(
-        "sitemap.xml".into(),
+    sink.put("404.html", Content::Bytes(not_found.into_bytes()))?;
+    sink.put(
+        "sitemap.xml",
         Content::Bytes(feeds::sitemap(site, &listings).into_bytes()),
-    );
-    output.insert(
-        "atom.xml".into(),
+    )?;
+    sink.put(
+        "atom.xml",
         Content::Bytes(feeds::atom(site, &listings).into_bytes()),
-    );
-    output.insert(
-        "robots.txt".into(),
+    )?;
+    sink.put(
+        "robots.txt",
         Content::Bytes(feeds::robots(site).into_bytes()),
-    );
-
-    for (path, file) in &theme.static_files {
-        let content = match file {
-            StaticFile::Embedded(bytes) => Content::Static(bytes),
-            StaticFile::Disk(path) => Content::Copy(path.clone()),
-        };
-        output.files.entry(path.clone()).or_insert(content);
-    }
-    for asset in &site.assets {
-        if site.audience.internal || asset.visibility == crate::content::Visibility::Public {
-            output
-                .files
-                .entry(asset.rel_path.clone())
-                .or_insert_with(|| Content::Copy(asset.abs_path.clone()));
-        }
-    }
-    Ok(output)
+    )?;
+    Ok(())
 }
 
 /// Compiles the theme's templates (site overrides already applied).
