@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 
+use crate::check::Checker;
 use crate::config::Config;
 use crate::content::{self, Audience, LoadOptions, Site};
 use crate::diagnostic::{self, Diagnostic, Severity};
@@ -72,12 +73,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let content_dir = content::content_dir(root, &config);
     check_output_dir(&output_dir, root, &content_dir)?;
     let theme = Theme::load(root, &config.theme)?;
+    let checker = Checker::new(&config)?;
     stages.done("config");
 
     let site = load_site(root, config, &theme, options, Some(output_dir.clone()))?;
     stages.done("load");
 
-    let diagnostics = site_diagnostics(&site);
+    let diagnostics = checker.run(&site);
     stages.done("check");
 
     let mut report = BuildReport {
@@ -130,14 +132,6 @@ pub fn load_site(
             static_files,
         },
     )
-}
-
-/// Diagnostics with the site's severity settings applied.
-pub fn site_diagnostics(site: &Site) -> Vec<Diagnostic> {
-    let mut diagnostics = site.diagnostics.clone();
-    apply_severities(&mut diagnostics, &site.config);
-    diagnostic::sort(&mut diagnostics);
-    diagnostics
 }
 
 /// Guidance rules may be configured not to fail the build (`fail_build =

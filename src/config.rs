@@ -33,6 +33,7 @@ pub const RULE_IDS: &[&str] = &[
     "missing-asset",
     "duplicate-url",
     "read-error",
+    "suppression",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +55,9 @@ pub struct Config {
     pub check: CheckConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
+    /// The text of `site.toml`, so later stages can point at a line of it.
+    #[serde(skip)]
+    pub source: Option<(PathBuf, String)>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -107,6 +111,7 @@ impl Default for Config {
             types: default_types(),
             check: CheckConfig::default(),
             extra: toml::Table::new(),
+            source: None,
         }
     }
 }
@@ -188,6 +193,7 @@ impl Config {
         types.append(&mut config.types);
         config.types = types;
         config.validate(text, path)?;
+        config.source = Some((path.to_path_buf(), text.to_string()));
         Ok(config)
     }
 
@@ -314,7 +320,8 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-fn line_of_key(text: &str, key: &str) -> usize {
+/// The 1-based line where `key` is set, for messages about `site.toml`.
+pub fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             let l = l.trim_start();

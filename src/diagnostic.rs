@@ -50,6 +50,9 @@ pub struct Diagnostic {
     /// 1-based, in characters.
     pub column: usize,
     pub message: String,
+    /// Why it matters: the principle behind the rule, in one sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -81,6 +84,7 @@ impl Diagnostic {
             line: 0,
             column: 0,
             message: message.into(),
+            why: None,
             help: None,
             snippet: None,
         }
@@ -154,6 +158,9 @@ impl Diagnostic {
                 .collect();
             let carets = "^".repeat(snippet.width.min(120));
             let _ = writeln!(out, "{pad} {bar} {lead}{}", paint("1;31", &carets));
+        }
+        if let Some(why) = &self.why {
+            let _ = writeln!(out, "{pad} = {}: {why}", paint("1", "why"));
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} = {}: {help}", paint("1", "help"));

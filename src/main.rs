@@ -30,6 +30,30 @@ enum Command {
         after_help = "Examples:\n  cmkb build\n  cmkb build --base-url https://org.github.io/kb/   (GitHub Pages under a subpath)\n  cmkb build --internal --output-dir internal       (the team's private edition)\n  SOURCE_DATE_EPOCH=1764028800 cmkb build            (reproducible review dates)"
     )]
     Build(BuildArgs),
+    /// Check the guidance: front matter, links, and the rules that flag form
+    /// above substance, business above community, rigid scripts, rules with
+    /// no "why", stale reviews.
+    #[command(
+        after_help = "Examples:\n  cmkb check\n  cmkb check --format github              (annotations on a pull request)\n  cmkb check --format sarif > cmkb.sarif   (GitHub code scanning)\n  cmkb check --deny warnings               (warnings fail too)\n\nExit codes: 0 no errors, 1 errors found, 2 usage, configuration or I/O failure.\nSilence one finding with a reason: <!-- cmkb-disable-next-line rule-id -- reason -->"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site folder (holding site.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value = "human")]
+    format: cmkb::check::report::Format,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_parser = ["warnings"])]
+    deny: Option<String>,
+    /// The date review deadlines are measured against (YYYY-MM-DD)
+    /// [default: SOURCE_DATE_EPOCH, else today]
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
 }
 
 #[derive(Args)]
@@ -89,6 +113,49 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    use cmkb::check::report::{self, Format};
+    let today = match today(args.today) {
+        Ok(date) => date,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let (found, checker) = match cmkb::check::check_site(&args.root, today) {
+        Ok(result) => result,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match args.format {
+        Format::Human => report::human(
+            &found,
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ),
+        Format::Json => report::json(&found),
+        Format::Sarif => report::sarif(&found, checker.rules()),
+        Format::Github => report::github(&found),
+    };
+    print!("{text}");
+    eprintln!("{}", report::summary(&found));
+    let errors = found
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = found
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if errors > 0 || (args.deny.is_some() && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

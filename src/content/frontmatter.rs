@@ -283,7 +283,10 @@ fn parse_map(
                 Value::Object(Default::default())
             } else {
                 let yaml: serde_norway::Value = serde_norway::from_str(front).map_err(|e| {
-                    let line = e.location().map(|l| l.line()).unwrap_or(1);
+                    // libyaml often notices a problem only at the end of the
+                    // input; keep the line inside the front matter.
+                    let last = front.lines().count().max(1);
+                    let line = e.location().map(|l| l.line()).unwrap_or(1).clamp(1, last);
                     FieldError {
                         line: front_line + line - 1,
                         message: format!("the YAML front matter does not parse: {}", strip_location(&e.to_string())),

@@ -1,0 +1,369 @@
+//! `cmkb check`: the guidance checks.
+//!
+//! Each rule is one file under `rules/`, implementing [`Rule`]: its id, the
+//! principle it protects (in Spanish and English), its thresholds and its
+//! checks. Rules read the parsed [`Site`] — front matter with lines, headings,
+//! links and text blocks with positions — and never read or parse files again.
+//! They run in parallel over pages.
+//!
+//! The engine adds what every rule shares: severities and thresholds from
+//! `site.toml`, ignored paths, suppression comments, and the rule's "why" in
+//! the page's language.
+
+pub mod report;
+pub mod rules;
+mod suppress;
+pub mod text;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::config::{Config, TypeSpec};
+use crate::content::{Page, Site};
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::error::{Error, Result};
+
+/// A page's language, for messages and keywords: Spanish for `es*`,
+/// English for everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Es,
+    En,
+}
+
+impl Lang {
+    pub fn of(code: &str) -> Lang {
+        if code == "es" || code.starts_with("es-") {
+            Lang::Es
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn pick<T>(self, es: T, en: T) -> T {
+        match self {
+            Lang::Es => es,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, Copy)]
+pub struct Bilingual {
+    pub es: &'static str,
+    pub en: &'static str,
+}
+
+impl Bilingual {
+    pub fn get(&self, lang: Lang) -> &'static str {
+        lang.pick(self.es, self.en)
+    }
+}
+
+pub trait Rule: Send + Sync {
+    /// The stable kebab-case id: SARIF, suppressions and `site.toml` use it.
+    fn id(&self) -> &'static str;
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+    /// The principle, in one sentence: shown as the "why" of every finding.
+    fn why(&self) -> Bilingual;
+    /// What the rule flags, for `--format sarif` rule descriptions.
+    fn description(&self) -> Bilingual;
+    /// The names of the thresholds `[check.rules.<id>]` may set.
+    fn settings(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Checks one page. Called for every checked page, in parallel.
+    fn check_page(&self, _check: &mut PageCheck<'_>) {}
+    /// Checks what spans pages (translations). Called once.
+    fn check_site(&self, _check: &mut SiteCheck<'_>) {}
+    /// Whether this rule looks at a page's prose (and so honours
+    /// `[check] ignore`). Structural rules always apply.
+    fn guidance(&self) -> bool {
+        true
+    }
+}
+
+/// A rule's thresholds from `[check.rules.<id>]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    table: Option<&'a toml::Table>,
+}
+
+impl Settings<'_> {
+    pub fn number(&self, key: &str, default: f64) -> f64 {
+        match self.table.and_then(|t| t.get(key)) {
+            Some(toml::Value::Integer(i)) => *i as f64,
+            Some(toml::Value::Float(f)) => *f,
+            _ => default,
+        }
+    }
+
+    pub fn list(&self, key: &str) -> Option<Vec<String>> {
+        let items = self.table?.get(key)?.as_array()?;
+        Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        )
+    }
+}
+
+/// What a rule sees of one page, and where it puts its findings.
+pub struct PageCheck<'a> {
+    pub site: &'a Site,
+    pub page: &'a Page,
+    pub lang: Lang,
+    /// The page's content type, when it has a declared one.
+    pub spec: Option<&'a TypeSpec>,
+    pub settings: Settings<'a>,
+    rule: &'a dyn Rule,
+    found: Vec<Diagnostic>,
+}
+
+impl<'a> PageCheck<'a> {
+    fn finding(&self, line: usize, column: usize, message: String) -> Diagnostic {
+        Diagnostic::new(
+            self.rule.id(),
+            self.rule.default_severity(),
+            &self.page.source.path,
+            message,
+        )
+        .at(line, column)
+    }
+
+    /// A finding at a byte offset of the file, underlining `width` characters.
+    pub fn at_offset(&mut self, offset: usize, width: usize, message: String, help: String) {
+        let d = self
+            .page
+            .diagnostic_at(
+                self.rule.id(),
+                self.rule.default_severity(),
+                offset,
+                width,
+                message,
+            )
+            .help(help);
+        self.found.push(d);
+    }
+
+    /// A finding on a whole line.
+    pub fn at_line(&mut self, line: usize, message: String, help: String) {
+        let d = self
+            .page
+            .diagnostic_at_line(self.rule.id(), self.rule.default_severity(), line, message)
+            .help(help);
+        self.found.push(d);
+    }
+
+    /// A finding about a front-matter field: at its line, or at the top of
+    /// the file when the field is missing.
+    pub fn at_key(&mut self, key: &str, message: String, help: String) {
+        match self.page.meta.lines.get(key) {
+            Some(&line) => self.at_line(line, message, help),
+            None => self.on_page(message, help),
+        }
+    }
+
+    /// A finding about the page as a whole, shown at its first line.
+    pub fn on_page(&mut self, message: String, help: String) {
+        let d = self.finding(1, 1, message).help(help);
+        self.found.push(d);
+    }
+}
+
+/// What a rule sees of the whole site, for rules that span pages.
+pub struct SiteCheck<'a> {
+    pub site: &'a Site,
+    pub pages: &'a [usize],
+    pub settings: Settings<'a>,
+    rule: &'a dyn Rule,
+    found: Vec<Diagnostic>,
+}
+
+impl SiteCheck<'_> {
+    pub fn lang_of(&self, page: &Page) -> Lang {
+        Lang::of(&page.lang)
+    }
+
+    pub fn at_line(&mut self, page: &Page, line: usize, message: String, help: String) {
+        let d = page
+            .diagnostic_at_line(self.rule.id(), self.rule.default_severity(), line, message)
+            .help(help);
+        self.found.push(d);
+    }
+}
+
+/// The rules, configured for a site.
+pub struct Checker {
+    rules: Vec<Box<dyn Rule>>,
+    ignore: GlobSet,
+}
+
+impl Checker {
+    /// Validates `[check]` against the rules' settings.
+    pub fn new(config: &Config) -> Result<Checker> {
+        let rules = rules::all();
+        let (path, text) = config
+            .source
+            .clone()
+            .unwrap_or_else(|| (crate::config::CONFIG_FILE.into(), String::new()));
+        for (id, table) in &config.check.rules {
+            let known: Vec<&str> = rules
+                .iter()
+                .find(|r| r.id() == id)
+                .map(|r| r.settings().to_vec())
+                .unwrap_or_default();
+            for key in table.keys() {
+                if key != "severity" && !known.contains(&key.as_str()) {
+                    let mut candidates = known.clone();
+                    candidates.push("severity");
+                    return Err(Error::Config {
+                        path: path.clone(),
+                        line: crate::config::line_of_key(&text, key),
+                        message: format!(
+                            "unknown setting `{key}` for rule `{id}`{}",
+                            crate::config::suggest(key, &candidates)
+                        ),
+                    });
+                }
+            }
+        }
+        let mut ignore = GlobSetBuilder::new();
+        for pattern in &config.check.ignore {
+            let glob = Glob::new(pattern).map_err(|e| Error::Config {
+                path: path.clone(),
+                line: crate::config::line_of_key(&text, "ignore"),
+                message: format!("`{pattern}` in [check] ignore is not a valid pattern: {e}"),
+            })?;
+            ignore.add(glob);
+        }
+        let ignore = ignore.build().map_err(|e| Error::Config {
+            path: path.clone(),
+            line: crate::config::line_of_key(&text, "ignore"),
+            message: format!("[check] ignore: {e}"),
+        })?;
+        Ok(Checker { rules, ignore })
+    }
+
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.rules
+    }
+
+    /// Runs every rule over the site's included pages, adds the site's own
+    /// load diagnostics, applies suppressions and severities, and sorts.
+    pub fn run(&self, site: &Site) -> Vec<Diagnostic> {
+        let config = &site.config;
+        let pages: Vec<usize> = site.included_pages().map(|(i, _)| i).collect();
+        let mut found: Vec<Diagnostic> = pages
+            .par_iter()
+            .flat_map_iter(|&i| {
+                let page = &site.pages[i];
+                let ignored = self.ignore.is_match(&page.rel_path);
+                let spec = page.kind().and_then(|k| config.types.get(k));
+                let mut out = Vec::new();
+                for rule in self.rules.iter().filter(|r| !ignored || !r.guidance()) {
+                    if is_off(config, rule.id()) {
+                        continue;
+                    }
+                    let mut check = PageCheck {
+                        site,
+                        page,
+                        lang: Lang::of(&page.lang),
+                        spec,
+                        settings: settings(config, rule.id()),
+                        rule: rule.as_ref(),
+                        found: Vec::new(),
+                    };
+                    rule.check_page(&mut check);
+                    out.append(&mut check.found);
+                }
+                out
+            })
+            .collect();
+        for rule in &self.rules {
+            if is_off(config, rule.id()) {
+                continue;
+            }
+            let mut check = SiteCheck {
+                site,
+                pages: &pages,
+                settings: settings(config, rule.id()),
+                rule: rule.as_ref(),
+                found: Vec::new(),
+            };
+            rule.check_site(&mut check);
+            found.append(&mut check.found);
+        }
+        found.extend(site.diagnostics.iter().cloned());
+        self.explain(site, &mut found);
+        let mut found = suppress::apply(site, &pages, found, |id| is_off(config, id));
+        crate::build::apply_severities(&mut found, config);
+        diagnostic::sort(&mut found);
+        found.dedup();
+        found
+    }
+
+    /// Adds each finding's "why", in its page's language.
+    fn explain(&self, site: &Site, found: &mut [Diagnostic]) {
+        let langs: std::collections::HashMap<&std::path::Path, Lang> = site
+            .pages
+            .iter()
+            .map(|p| (p.source.path.as_path(), Lang::of(&p.lang)))
+            .collect();
+        for d in found.iter_mut().filter(|d| d.why.is_none()) {
+            let lang = langs
+                .get(d.path.as_path())
+                .copied()
+                .unwrap_or_else(|| Lang::of(&site.config.default_language));
+            if let Some(rule) = self.rules.iter().find(|r| r.id() == d.rule) {
+                d.why = Some(rule.why().get(lang).to_string());
+            }
+        }
+    }
+}
+
+fn settings<'a>(config: &'a Config, id: &str) -> Settings<'a> {
+    Settings {
+        table: config.check.rules.get(id),
+    }
+}
+
+fn is_off(config: &Config, id: &str) -> bool {
+    config
+        .check
+        .rules
+        .get(id)
+        .and_then(|t| t.get("severity"))
+        .and_then(|v| v.as_str())
+        == Some("off")
+}
+
+/// `cmkb check`: loads every page — internal pages and drafts included,
+/// since guidance is checked before it is published — and runs the rules.
+/// Returns the findings and the rules (for SARIF's catalogue).
+pub fn check_site(
+    root: &std::path::Path,
+    today: jiff::civil::Date,
+) -> Result<(Vec<Diagnostic>, Checker)> {
+    let config = Config::load(root)?;
+    let theme = crate::theme::Theme::load(root, &config.theme)?;
+    let checker = Checker::new(&config)?;
+    let options = crate::BuildOptions {
+        root: root.to_path_buf(),
+        output_dir: None,
+        base_url: None,
+        audience: crate::content::Audience {
+            internal: true,
+            drafts: true,
+        },
+        today,
+    };
+    let output_dir = root.join(&config.output_dir);
+    let site = crate::build::load_site(root, config, &theme, &options, Some(output_dir))?;
+    let found = checker.run(&site);
+    Ok((found, checker))
+}

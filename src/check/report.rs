@@ -1,0 +1,303 @@
+//! Findings as text for people (`human`), for tools (`json`), for code
+//! scanning (`sarif`, 2.1.0) and for pull-request annotations (`github`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::{Lang, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// "2 errors, 5 warnings, 1 note (rigid-script 3, broken-link 2, …)".
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diagnostics {
+        *by_rule.entry(d.rule.as_str()).or_default() += 1;
+    }
+    let rules: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    let mut out = format!(
+        "{}, {}, {}",
+        plural(count(Severity::Error), "error", "errors"),
+        plural(count(Severity::Warning), "warning", "warnings"),
+        plural(count(Severity::Note), "note", "notes")
+    );
+    if !rules.is_empty() {
+        let _ = write!(out, " ({})", rules.join(", "));
+    }
+    out
+}
+
+pub fn human(diagnostics: &[Diagnostic], colour: bool) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render_human(colour));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn json(diagnostics: &[Diagnostic]) -> String {
+    let value = json!({
+        "diagnostics": diagnostics.iter().map(|d| json!({
+            "rule": d.rule,
+            "severity": d.severity,
+            "path": path_of(d),
+            "line": d.line,
+            "column": d.column,
+            "message": d.message,
+            "why": d.why,
+            "help": d.help,
+        })).collect::<Vec<_>>(),
+        "summary": {
+            "errors": diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+            "warnings": diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            "notes": diagnostics.iter().filter(|d| d.severity == Severity::Note).count(),
+        }
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn path_of(d: &Diagnostic) -> String {
+    d.path.to_string_lossy().replace('\\', "/")
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// Rules reported by the loader rather than a rule file, for SARIF's catalogue.
+const LOADER_RULES: &[(&str, &str, &str)] = &[
+    (
+        "read-error",
+        "A file cmkb could not read or decode.",
+        "Save the file as UTF-8 and check its permissions.",
+    ),
+    (
+        "duplicate-url",
+        "Two files that would be written to the same URL.",
+        "Rename one of the files or give it another slug.",
+    ),
+    (
+        "missing-asset",
+        "An image or file that a page links to and that does not exist.",
+        "Add the file or fix the path.",
+    ),
+    (
+        "suppression",
+        "A suppression comment without a reason, for an unknown rule, or that silences nothing.",
+        "Give the reason after `--`, or remove the suppression.",
+    ),
+];
+
+/// SARIF 2.1.0, as GitHub code scanning accepts it: stable rule ids with
+/// descriptions and help, and partial fingerprints so findings keep their
+/// identity when lines move.
+pub fn sarif(diagnostics: &[Diagnostic], rules: &[Box<dyn Rule>]) -> String {
+    let mut catalogue: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id(),
+                "name": camel(r.id()),
+                "shortDescription": {"text": r.description().en},
+                "fullDescription": {"text": format!("{} {}", r.description().en, r.why().en)},
+                "help": {"text": format!("{}\n\n{}", r.why().en, r.why().get(Lang::Es)), "markdown": format!("**Why:** {}\n\n**Por qué:** {}", r.why().en, r.why().es)},
+                "defaultConfiguration": {"level": level(r.default_severity())},
+                "properties": {"tags": ["community-guidance"]},
+            })
+        })
+        .collect();
+    for (id, description, help) in LOADER_RULES {
+        if !rules.iter().any(|r| r.id() == *id) {
+            catalogue.push(json!({
+                "id": id,
+                "name": camel(id),
+                "shortDescription": {"text": description},
+                "fullDescription": {"text": description},
+                "help": {"text": help},
+                "defaultConfiguration": {"level": if *id == "missing-asset" || *id == "suppression" { "warning" } else { "error" }},
+            }));
+        }
+    }
+    let index_of = |id: &str| catalogue.iter().position(|r| r["id"] == id);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let results: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let line_text = d
+                .snippet
+                .as_ref()
+                .map(|s| s.text.trim().to_string())
+                .unwrap_or_default();
+            let key = format!("{}\u{0}{}\u{0}{}", d.rule, path_of(d), line_text);
+            let occurrence = seen.entry(key.clone()).or_default();
+            *occurrence += 1;
+            let fingerprint = format!("{:016x}:{}", fnv1a(key.as_bytes()), occurrence);
+            let mut region = json!({"startLine": d.line.max(1)});
+            if d.column > 0 {
+                region["startColumn"] = json!(d.column);
+            }
+            let mut message = d.message.clone();
+            if let Some(why) = &d.why {
+                let _ = write!(message, " {why}");
+            }
+            if let Some(help) = &d.help {
+                let _ = write!(message, " {help}");
+            }
+            let mut result = json!({
+                "ruleId": d.rule,
+                "level": level(d.severity),
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": path_of(d), "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }}],
+                "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+            });
+            if let Some(i) = index_of(&d.rule) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    let value = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "cmkb",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/cmkb/cmkb",
+                "rules": catalogue,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// GitHub Actions workflow commands: one annotation per finding.
+pub fn github(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut props = format!("file={}", escape_property(&path_of(d)));
+        if d.line > 0 {
+            let _ = write!(props, ",line={}", d.line);
+        }
+        if d.column > 0 {
+            let _ = write!(props, ",col={}", d.column);
+        }
+        let _ = write!(
+            props,
+            ",title={}",
+            escape_property(&format!("cmkb {}", d.rule))
+        );
+        let mut message = d.message.clone();
+        if let Some(why) = &d.why {
+            let _ = write!(message, "\n{why}");
+        }
+        if let Some(help) = &d.help {
+            let _ = write!(message, "\n{help}");
+        }
+        let _ = writeln!(out, "::{command} {props}::{}", escape_data(&message));
+    }
+    out
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn camel(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A stable 64-bit hash for fingerprints (the standard hasher may change
+/// between Rust releases; fingerprints must not).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d() -> Diagnostic {
+        Diagnostic::new(
+            "rigid-script",
+            Severity::Warning,
+            "content/a.md",
+            "no room: to adapt, 100%",
+        )
+        .at(3, 1)
+        .help("add a section")
+    }
+
+    #[test]
+    fn github_annotations_escape_their_data() {
+        let line = github(&[d()]);
+        assert_eq!(
+            line,
+            "::warning file=content/a.md,line=3,col=1,title=cmkb rigid-script::no room: to adapt, 100%25%0Aadd a section\n"
+        );
+    }
+
+    #[test]
+    fn summaries_count_by_severity_and_rule() {
+        assert_eq!(
+            summary(&[d(), d()]),
+            "0 errors, 2 warnings, 0 notes (rigid-script 2)"
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_stable() {
+        assert_eq!(fnv1a(b"cmkb"), fnv1a(b"cmkb"));
+        assert_ne!(fnv1a(b"a"), fnv1a(b"b"));
+    }
+}
