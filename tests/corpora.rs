@@ -161,3 +161,19 @@ fn the_turing_way_builds_without_front_matter() {
     build_clean(&site, 25);
     every_file_is_a_titled_page(&site);
 }
+
+#[test]
+fn checking_the_corpora_gives_valid_json_and_no_crash() {
+    for name in ["contributor-covenant", "opensource-guide", "the-turing-way"] {
+        let Some(site) = corpus_site(name, None) else { return };
+        let run = site.cmkb(&["check", "--today", "2026-11-25", "--format", "json"]);
+        assert!(run.code == 0 || run.code == 1, "{name}: exit {}\n{}", run.code, run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let diagnostics = value["diagnostics"].as_array().expect("diagnostics array");
+        for d in diagnostics {
+            assert!(d["path"].as_str().is_some_and(|p| !p.starts_with('/')), "relative paths: {d}");
+            assert!(d["rule"].is_string() && d["message"].is_string());
+        }
+    }
+}

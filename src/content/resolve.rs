@@ -315,6 +315,7 @@ fn nearest_page_help(site: &Site, target: &str) -> String {
         .sections
         .binary_search_by(|s| s.dir.as_str().cmp(dir))
         .ok();
+    let limit = 3.max(name.len() / 3);
     let best = section
         .into_iter()
         .flat_map(|s| {
@@ -324,13 +325,18 @@ fn nearest_page_help(site: &Site, target: &str) -> String {
                 .chain(&site.sections[s].index_pages)
         })
         .map(|&p| &site.pages[p])
-        .map(|p| {
+        .filter_map(|p| {
             let file = p.rel_path.rsplit('/').next().unwrap_or(&p.rel_path);
-            (strsim::levenshtein(file, name), &p.rel_path)
+            // The edit distance is at least the length difference: skip the
+            // quadratic comparison for names that cannot be close.
+            if file.len().abs_diff(name.len()) > limit {
+                return None;
+            }
+            Some((strsim::levenshtein(file, name), &p.rel_path))
         })
         .min();
     match best {
-        Some((distance, path)) if distance <= 3.max(name.len() / 3) => format!("did you mean `{path}`?"),
+        Some((distance, path)) if distance <= limit => format!("did you mean `{path}`?"),
         _ => "fix the path (it is relative to this file's folder; `@/path.md` starts at the content folder), or drop the link".into(),
     }
 }
