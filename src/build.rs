@@ -10,8 +10,9 @@ use crate::config::Config;
 use crate::content::{self, Audience, LoadOptions, Site};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::error::{Error, Result};
-use crate::output::Staging;
+use crate::output::{Content, Sink, Staging};
 use crate::render;
+use crate::search;
 use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -105,6 +106,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let staging = Staging::new(&output_dir)?;
     render::render_into(&site, &theme, &staging)?;
     stages.done("render");
+    for (path, bytes) in search::index(&site) {
+        staging.put(&path, Content::Bytes(bytes))?;
+    }
+    stages.done("index");
     report.files = staging.file_count();
     staging.commit()?;
     stages.done("write");

@@ -23,6 +23,7 @@ pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod theme;
 

@@ -60,6 +60,9 @@ fn slug_with(text: &str, keep: &[char]) -> String {
 /// Lowercases and strips diacritics: `Cuándo` → `cuando`, `ñ` → `n`. Used to
 /// match keywords and anchors regardless of accents.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)

@@ -4,8 +4,11 @@ mod common;
 
 use common::Fixture;
 
+/// A playbook with everything its type requires, followed by `body`.
 fn playbook(title: &str, body: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\ntype = \"playbook\"\nowner = \"equipo-comunidad\"\nreviewed = 2026-10-01\nreview_by = 2027-04-01\n+++\n{body}")
+    format!(
+        "+++\ntitle = \"{title}\"\ndescription = \"Qué hacer\"\ntype = \"playbook\"\nowner = \"equipo-comunidad\"\naudience = [\"moderadores\"]\nreviewed = 2026-10-01\nreview_by = 2027-04-01\n+++\n## Cuándo adaptar {{#when-to-adapt}}\n\nSi la persona está afectada, prioriza su seguridad antes que el guion, porque el guion sirve a las personas.\n\n{body}"
+    )
 }
 
 #[test]

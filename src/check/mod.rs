@@ -159,6 +159,16 @@ impl<'a> PageCheck<'a> {
         self.found.push(d);
     }
 
+    /// Like [`PageCheck::at_key`], at a severity other than the rule's
+    /// default (a rule may flag a likely typo more softly than a missing field).
+    pub fn at_key_as(&mut self, severity: Severity, key: &str, message: String, help: String) {
+        let before = self.found.len();
+        self.at_key(key, message, help);
+        for d in &mut self.found[before..] {
+            d.severity = severity;
+        }
+    }
+
     /// A finding about a front-matter field: at its line, or at the top of
     /// the file when the field is missing.
     pub fn at_key(&mut self, key: &str, message: String, help: String) {

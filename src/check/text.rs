@@ -109,7 +109,7 @@ pub fn find_section<'p>(
 }
 
 /// The blocks under a heading, its subsections included.
-pub fn section_blocks<'p>(page: &'p Page, heading: usize) -> impl Iterator<Item = &'p Block> {
+pub fn section_blocks(page: &Page, heading: usize) -> impl Iterator<Item = &Block> {
     let headings = &page.doc.headings;
     let level = headings[heading].level;
     let end = headings[heading + 1..]

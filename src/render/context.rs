@@ -202,6 +202,8 @@ impl<'a> Shared<'a> {
                 .unwrap_or(&Value::Null),
         );
         ctx.insert("current_url", current_url);
+        ctx.insert("search_url", &search_url(self.site, lang));
+        ctx.insert("home_url", &self.home_url(lang));
         ctx.insert(
             "nav",
             self.nav
@@ -451,6 +453,22 @@ impl<'a> Shared<'a> {
         ctx
     }
 
+    /// The search page of a language: `search/`, or `en/search/`.
+    pub fn search(&self, lang: &str) -> Context {
+        let mut ctx = self.base(lang, &search_url(self.site, lang));
+        ctx.insert("translations", &Vec::<Value>::new());
+        ctx.insert("breadcrumbs", &Vec::<Value>::new());
+        ctx
+    }
+
+    fn home_url(&self, lang: &str) -> String {
+        self.listings
+            .variants_of(0)
+            .find(|v| v.lang == lang)
+            .map(|v| v.url.clone())
+            .unwrap_or_else(|| self.site.base_path())
+    }
+
     pub fn not_found(&self) -> Context {
         let lang = &self.site.config.default_language;
         let mut ctx = self.base(lang, &format!("{}404.html", self.site.base_path()));
@@ -499,6 +517,19 @@ fn nav_nodes(site: &Site, listings: &Listings, section: usize, lang: &str) -> Ve
             })
         })
         .collect()
+}
+
+/// Where a language's search page is.
+pub fn search_url(site: &Site, lang: &str) -> String {
+    format!("{}{}search/", site.base_path(), search_prefix(site, lang))
+}
+
+pub fn search_prefix(site: &Site, lang: &str) -> String {
+    if lang == site.config.default_language {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
 }
 
 /// An absolute URL for a root-relative one, when `base_url` names a host.

@@ -32,10 +32,13 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
-/// Renders the whole site into memory (for `serve` and tests).
+/// Renders the whole site, search index included, into memory (for `serve` and tests).
 pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
     let sink = MemorySink::default();
     render_into(site, theme, &sink)?;
+    for (path, bytes) in crate::search::index(site) {
+        sink.put(&path, Content::Bytes(bytes))?;
+    }
     Ok(sink.into_output())
 }
 
@@ -103,6 +106,14 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
             )?;
             sink.put(&term.output_path, Content::Bytes(html.into_bytes()))
         })?;
+    }
+    // The search page, once per site language, when the theme has one.
+    if theme.templates.contains_key("search.html") {
+        for lang in &site.config.languages {
+            let path = format!("{}search/index.html", context::search_prefix(site, lang));
+            let html = render_one(&tera, theme, "search.html", &ctx.search(lang), &path)?;
+            sink.put(&path, Content::Bytes(html.into_bytes()))?;
+        }
     }
     let not_found = render_one(&tera, theme, "404.html", &ctx.not_found(), "404.html")?;
     sink.put("404.html", Content::Bytes(not_found.into_bytes()))?;

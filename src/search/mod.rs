@@ -1,0 +1,471 @@
+//! The search index: built by the build, read in the browser by
+//! `themes/default/static/search.js`, with no server.
+//!
+//! Split by where the work can happen (Pagefind's lesson): everything that can
+//! be precomputed is, and the browser downloads only what a query needs.
+//!
+//! - **Documents are page sections** (the intro and each heading), so a result
+//!   lands on the right anchor. A document's id is `page << 6 | section`, so the
+//!   client finds a result's page without a lookup table.
+//! - **Pages are numbered by (language, type, URL)**, so filtering by language
+//!   or type is a range check, from ranges in the manifest.
+//! - **BM25F is computed here.** Each posting carries its document's final
+//!   per-term score (title > heading > tags and description > body), so the
+//!   client sums numbers and never needs document lengths.
+//! - **The vocabulary ships folded surface words → stems**, sharded like the
+//!   postings: the browser looks words up and never stems, so there is no
+//!   second stemmer to keep in step with this one.
+//! - **Shards are cut by size** over the sorted keys, and the manifest holds each
+//!   shard's first key: a query downloads the manifest, one vocabulary shard
+//!   per word, one postings shard per stem and the fragments of the results
+//!   it shows.
+
+pub mod tokenize;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::content::{Page, Site};
+use crate::markdown::BlockKind;
+use tokenize::{is_stop_word, words, Stemmers, STOP_WORDS};
+
+/// Documents per page: the intro and up to 63 sections. Later sections of a
+/// page with more headings than that are indexed as part of the 63rd.
+pub const SECTION_BITS: u32 = 6;
+const MAX_SECTION: usize = (1 << SECTION_BITS) - 1;
+
+/// Field weights for BM25F: a word in the title says more about a page than
+/// the same word in a paragraph. Order: title, heading, tags and description, body.
+const FIELD_WEIGHTS: [f64; 4] = [4.0, 2.5, 1.5, 1.0];
+/// Length normalisation per field: titles are short by nature, so their
+/// length says little.
+const FIELD_B: [f64; 4] = [0.3, 0.5, 0.5, 0.75];
+/// BM25's term-frequency saturation; 1.2 is the usual choice.
+const K1: f64 = 1.2;
+/// Postings kept per term. Beyond this, a term occurs in so many documents
+/// that its idf is near zero: its lowest-scoring documents cannot change a
+/// ranking, and dropping them keeps a common word's shard small.
+const MAX_POSTINGS: usize = 1500;
+/// Target raw size of a shard. About 4–6 kB once gzipped by the host: small
+/// enough that a three-word query stays far under 60 kB.
+const POSTINGS_SHARD_BYTES: usize = 14_000;
+const VOCAB_SHARD_BYTES: usize = 10_000;
+/// Text kept per section for excerpts and phrase checks.
+const FRAGMENT_CHARS: usize = 4000;
+
+/// One document: term frequency per field (by the page's local word
+/// number), and field lengths.
+struct Doc {
+    id: u32,
+    lens: [u32; 4],
+    tf: Vec<(u32, [u16; 4])>,
+}
+
+/// A page's documents and the distinct words they use.
+struct PageWords {
+    words: Vec<String>,
+    docs: Vec<Doc>,
+    sections: Vec<Section>,
+}
+
+struct Section {
+    anchor: String,
+    heading: String,
+    text: String,
+}
+
+/// The index as files: path (under the output root) → bytes.
+pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut pages: Vec<&Page> = site
+        .included_pages()
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_section_index || p.doc.stats.words > 0)
+        .collect();
+    pages.sort_by(|a, b| {
+        (&a.lang, a.kind().unwrap_or(""), &a.url).cmp(&(&b.lang, b.kind().unwrap_or(""), &b.url))
+    });
+
+    let per_page: Vec<PageWords> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| documents(id as u32, page))
+        .collect();
+
+    // Number every distinct (language, word) once, then stem each once.
+    let mut word_ids: HashMap<(&str, &str), u32> = HashMap::new();
+    let mut distinct: Vec<(&str, &str)> = Vec::new();
+    let page_word_ids: Vec<Vec<u32>> = per_page
+        .iter()
+        .zip(&pages)
+        .map(|(words, page)| {
+            let lang = stem_lang(&page.lang);
+            words
+                .words
+                .iter()
+                .map(|w| {
+                    *word_ids.entry((lang, w.as_str())).or_insert_with(|| {
+                        distinct.push((lang, w.as_str()));
+                        (distinct.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let stemmers = Stemmers::default();
+    let stems: Vec<String> = distinct
+        .par_iter()
+        .map(|(lang, word)| stemmers.stem(lang, word))
+        .collect();
+    let mut stem_ids: HashMap<&str, u32> = HashMap::new();
+    let mut stem_names: Vec<&str> = Vec::new();
+    let stem_of_word: Vec<u32> = stems
+        .iter()
+        .map(|stem| {
+            *stem_ids.entry(stem.as_str()).or_insert_with(|| {
+                stem_names.push(stem.as_str());
+                (stem_names.len() - 1) as u32
+            })
+        })
+        .collect();
+    let mut vocabulary: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for ((_, word), stem) in distinct.iter().zip(&stems) {
+        vocabulary.entry(word).or_default().insert(stem.as_str());
+    }
+
+    // Postings: stem → (doc, term frequency per field).
+    let mut postings: Vec<Vec<(u32, [u16; 4])>> = vec![Vec::new(); stem_names.len()];
+    let mut total_lens = [0f64; 4];
+    let mut doc_lens: HashMap<u32, [u32; 4]> = HashMap::new();
+    let mut doc_count = 0usize;
+    let mut by_stem: Vec<(u32, [u16; 4])> = Vec::new();
+    for (page, ids) in per_page.iter().zip(&page_word_ids) {
+        for doc in &page.docs {
+            doc_count += 1;
+            for (f, len) in doc.lens.iter().enumerate() {
+                total_lens[f] += f64::from(*len);
+            }
+            doc_lens.insert(doc.id, doc.lens);
+            // Words of one stem (`modera`, `moderar`) add up.
+            by_stem.clear();
+            by_stem.extend(
+                doc.tf
+                    .iter()
+                    .map(|(w, tf)| (stem_of_word[ids[*w as usize] as usize], *tf)),
+            );
+            by_stem.sort_unstable_by_key(|(stem, _)| *stem);
+            let mut i = 0;
+            while i < by_stem.len() {
+                let (stem, mut tf) = by_stem[i];
+                i += 1;
+                while i < by_stem.len() && by_stem[i].0 == stem {
+                    for (total, more) in tf.iter_mut().zip(by_stem[i].1) {
+                        *total = total.saturating_add(more);
+                    }
+                    i += 1;
+                }
+                postings[stem as usize].push((doc.id, tf));
+            }
+        }
+    }
+    let averages = total_lens.map(|t| (t / doc_count.max(1) as f64).max(1.0));
+
+    let mut scored: BTreeMap<String, Vec<(u32, u32)>> = postings
+        .into_par_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(stem, list)| {
+            let df = list.len() as f64;
+            let n = doc_count as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let mut scored: Vec<(u32, u32)> = list
+                .iter()
+                .map(|(doc, tf)| {
+                    let lens = doc_lens[doc];
+                    let weighted: f64 = (0..4)
+                        .map(|f| {
+                            let norm =
+                                1.0 - FIELD_B[f] + FIELD_B[f] * f64::from(lens[f]) / averages[f];
+                            FIELD_WEIGHTS[f] * f64::from(tf[f]) / norm
+                        })
+                        .sum();
+                    let score = idf * weighted * (K1 + 1.0) / (K1 + weighted);
+                    // Tenths are precise enough to rank and keep the files small.
+                    (*doc, (score * 10.0).round().max(1.0) as u32)
+                })
+                .collect();
+            if scored.len() > MAX_POSTINGS {
+                scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                scored.truncate(MAX_POSTINGS);
+            }
+            scored.sort_unstable();
+            (stem_names[stem].to_string(), scored)
+        })
+        .collect();
+
+    let mut files = Vec::new();
+    // Tags are facets: `#tag` lists the pages (as their intro documents).
+    for (id, page) in pages.iter().enumerate() {
+        for tag in &page.meta.tags {
+            let key = format!("#{}", crate::slug::fold(tag.trim()));
+            let list = scored.entry(key).or_default();
+            let doc = (id as u32) << SECTION_BITS;
+            if list.last().map(|(d, _)| *d) != Some(doc) {
+                list.push((doc, 0));
+            }
+        }
+    }
+
+    let (term_shards, term_firsts) = shard(
+        scored.iter().map(|(term, list)| {
+            let mut flat = String::with_capacity(list.len() * 6 + 2);
+            flat.push('[');
+            let mut previous = 0u32;
+            for (k, (doc, score)) in list.iter().enumerate() {
+                if k > 0 {
+                    flat.push(',');
+                }
+                let _ = write!(flat, "{},{}", doc - previous, score);
+                previous = *doc;
+            }
+            flat.push(']');
+            (term.clone(), flat)
+        }),
+        POSTINGS_SHARD_BYTES,
+    );
+    for (i, shard) in term_shards.into_iter().enumerate() {
+        files.push((format!("search/t/{i}.json"), shard));
+    }
+    let (vocab_shards, vocab_firsts) = shard(
+        vocabulary
+            .iter()
+            .filter(|(word, _)| !is_stop_word(word))
+            .map(|(word, stems)| {
+                let value = if stems.len() == 1 {
+                    json!(stems.iter().next())
+                } else {
+                    json!(stems)
+                };
+                (word.to_string(), value.to_string())
+            }),
+        VOCAB_SHARD_BYTES,
+    );
+    for (i, shard) in vocab_shards.into_iter().enumerate() {
+        files.push((format!("search/v/{i}.json"), shard));
+    }
+
+    // Page fragments: what a result shows.
+    let fragments: Vec<(String, Vec<u8>)> = pages
+        .par_iter()
+        .zip(per_page.par_iter())
+        .enumerate()
+        .map(|(id, (page, words))| {
+            let value = json!({
+                "u": page.url,
+                "t": page.title,
+                "l": page.lang,
+                "y": page.kind(),
+                "g": page.meta.tags,
+                "s": words.sections.iter().map(|s| json!([s.anchor, s.heading, s.text])).collect::<Vec<_>>(),
+            });
+            (format!("search/p/{id}.json"), serde_json::to_vec(&value).unwrap_or_default())
+        })
+        .collect();
+    files.extend(fragments);
+
+    let mut ranges: BTreeMap<String, [usize; 2]> = BTreeMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        for key in [
+            page.lang.clone(),
+            format!("{}/{}", page.lang, page.kind().unwrap_or("")),
+        ] {
+            let range = ranges.entry(key).or_insert([id, id + 1]);
+            range[1] = id + 1;
+        }
+    }
+    let mut stop: Vec<&str> = STOP_WORDS.to_vec();
+    stop.sort_unstable();
+    let manifest = json!({
+        "version": 1,
+        "pages": pages.len(),
+        "section_bits": SECTION_BITS,
+        "ranges": ranges,
+        "terms": term_firsts,
+        "vocab": vocab_firsts,
+        "stop": stop,
+    });
+    files.push((
+        "search/manifest.json".into(),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
+    files.sort();
+    files
+}
+
+/// The stemmer language for a page language.
+fn stem_lang(lang: &str) -> &'static str {
+    match lang.split('-').next().unwrap_or(lang) {
+        "es" => "es",
+        "en" => "en",
+        _ => "",
+    }
+}
+
+/// A page's documents: the intro (with the page's tags and description) and
+/// one per heading.
+fn documents(page_id: u32, page: &Page) -> PageWords {
+    let headings: Vec<usize> = page
+        .doc
+        .headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.is_title)
+        .map(|(i, _)| i)
+        .collect();
+    // Heading index → document slot.
+    let mut slot_of = vec![0usize; page.doc.headings.len()];
+    for (k, &h) in headings.iter().enumerate() {
+        slot_of[h] = (k + 1).min(MAX_SECTION);
+    }
+    let slots = (headings.len() + 1).min(MAX_SECTION + 1);
+    let mut local: HashMap<String, u32> = HashMap::new();
+    let mut words_list: Vec<String> = Vec::new();
+    let mut tfs: Vec<HashMap<u32, [u16; 4]>> = vec![HashMap::new(); slots];
+    let mut lens = vec![[0u32; 4]; slots];
+    let mut sections: Vec<Section> = (0..slots)
+        .map(|slot| {
+            let heading = if slot == 0 {
+                None
+            } else {
+                headings.get(slot - 1).map(|&h| &page.doc.headings[h])
+            };
+            Section {
+                anchor: heading.map(|h| h.id.clone()).unwrap_or_default(),
+                heading: heading.map(|h| h.text.clone()).unwrap_or_default(),
+                text: String::new(),
+            }
+        })
+        .collect();
+    let mut add = |slot: usize, field: usize, text: &str| {
+        for word in words(text) {
+            lens[slot][field] += 1;
+            if is_stop_word(&word) {
+                continue;
+            }
+            let id = match local.get(&word) {
+                Some(&id) => id,
+                None => {
+                    let id = words_list.len() as u32;
+                    local.insert(word.clone(), id);
+                    words_list.push(word);
+                    id
+                }
+            };
+            let tf = tfs[slot].entry(id).or_default();
+            tf[field] = tf[field].saturating_add(1);
+        }
+    };
+    let headings_text: Vec<String> = sections.iter().map(|s| s.heading.clone()).collect();
+    for (slot, heading) in headings_text.iter().enumerate() {
+        add(slot, 0, &page.title);
+        add(slot, 1, heading);
+    }
+    let mut meta = page.meta.tags.join(" ");
+    if let Some(description) = &page.meta.description {
+        meta.push(' ');
+        meta.push_str(description);
+    }
+    add(0, 2, &meta);
+    for block in &page.doc.blocks {
+        if matches!(block.kind, BlockKind::Heading | BlockKind::Code) {
+            continue;
+        }
+        let slot = block.section.map(|h| slot_of[h]).unwrap_or(0);
+        add(slot, 3, &block.text);
+        let text = &mut sections[slot].text;
+        if text.len() < FRAGMENT_CHARS * 2 {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&block.text);
+        }
+    }
+    for section in &mut sections {
+        if section.text.chars().count() > FRAGMENT_CHARS {
+            section.text = section.text.chars().take(FRAGMENT_CHARS).collect();
+        }
+    }
+    let docs = tfs
+        .into_iter()
+        .zip(lens)
+        .enumerate()
+        .map(|(slot, (tf, lens))| {
+            let mut tf: Vec<(u32, [u16; 4])> = tf.into_iter().collect();
+            tf.sort_unstable_by_key(|(w, _)| *w);
+            Doc {
+                id: (page_id << SECTION_BITS) | slot as u32,
+                lens,
+                tf,
+            }
+        })
+        .collect();
+    PageWords {
+        words: words_list,
+        docs,
+        sections,
+    }
+}
+
+/// Cuts sorted `(key, value)` entries into JSON objects of about
+/// `target` bytes; returns the shards and each shard's first key.
+fn shard(
+    entries: impl Iterator<Item = (String, String)>,
+    target: usize,
+) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut shards = Vec::new();
+    let mut firsts = Vec::new();
+    let mut current = String::from("{");
+    for (key, value) in entries {
+        let entry = format!(
+            "{}:{}",
+            serde_json::to_string(&key).unwrap_or_default(),
+            value
+        );
+        if current.len() > 1 && current.len() + entry.len() > target {
+            current.push('}');
+            shards.push(std::mem::take(&mut current).into_bytes());
+            current.push('{');
+        }
+        if current.len() == 1 {
+            firsts.push(key);
+        } else {
+            current.push(',');
+        }
+        current.push_str(&entry);
+    }
+    if current.len() > 1 {
+        current.push('}');
+        shards.push(current.into_bytes());
+    }
+    (shards, firsts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_cut_by_size_and_remember_their_first_key() {
+        let entries = (0..100).map(|i| (format!("k{i:03}"), format!("[{i},{i}]")));
+        let (shards, firsts) = shard(entries, 100);
+        assert!(shards.len() > 5);
+        assert_eq!(shards.len(), firsts.len());
+        assert_eq!(firsts[0], "k000");
+        for s in &shards {
+            let value: serde_json::Value = serde_json::from_slice(s).unwrap();
+            assert!(value.is_object());
+        }
+    }
+}

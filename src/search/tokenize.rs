@@ -1,0 +1,126 @@
+//! Words as the search index and the browser client both see them.
+//!
+//! The client never stems: it looks a typed word up in the index's
+//! vocabulary (folded surface word → stems), so the Rust side alone decides
+//! what a word means. Folding here and in `search.js` must agree: lowercase,
+//! NFD, combining marks dropped — `Moderación` and `moderacion` are one word.
+
+use pagefind_stem::{Algorithm, Stemmer};
+
+use crate::slug::fold;
+
+/// Splits text into folded words: runs of letters and digits. Apostrophes
+/// inside words are dropped (`company's` → `companys`), like the heading ids.
+pub fn words(text: &str) -> impl Iterator<Item = String> {
+    // Fold first, then split: text typed in NFD (macOS) carries accents as
+    // separate marks, which must not split a word in two.
+    let folded = fold(text);
+    folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| w.replace(['\'', '’'], ""))
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Longer "words" are hashes, URLs run together or base64: nobody types them.
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// A stemmer for a page's language. Snowball 3.0 (from `pagefind_stem`)
+/// stems Spanish the same with and without accents, which the folded
+/// vocabulary relies on. Languages without a stemmer index whole words.
+pub struct Stemmers {
+    spanish: Stemmer,
+    english: Stemmer,
+}
+
+impl Default for Stemmers {
+    fn default() -> Self {
+        Stemmers {
+            spanish: Stemmer::create(Algorithm::Spanish),
+            english: Stemmer::create(Algorithm::English),
+        }
+    }
+}
+
+impl Stemmers {
+    /// The stem of a folded word in a language.
+    pub fn stem(&self, lang: &str, word: &str) -> String {
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            return word.to_string();
+        }
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let stem = match primary {
+            "es" => self.spanish.stem(word),
+            "en" => self.english.stem(word),
+            _ => return word.to_string(),
+        };
+        fold(&stem)
+    }
+}
+
+/// Words too common to help find anything. Indexing them would double the
+/// index for no gain; a query of only these says so instead of matching all.
+pub const STOP_WORDS: &[&str] = &[
+    // Spanish (folded)
+    "a", "al", "algo", "como", "con", "de", "del", "desde", "donde", "e", "el", "en", "entre",
+    "era", "es", "esa", "ese", "eso", "esta", "este", "esto", "fue", "ha", "han", "hay", "la",
+    "las", "le", "les", "lo", "los", "mas", "me", "mi", "muy", "ni", "no", "nos", "o", "os",
+    "para", "pero", "por", "que", "se", "si", "sin", "sobre", "son", "su", "sus", "te", "tu", "u",
+    "un", "una", "uno", "unos", "unas", "y", "ya", "yo", // English
+    "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he", "her",
+    "his", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "our", "she", "so",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was",
+    "we", "were", "what", "when", "which", "who", "will", "with", "you", "your",
+];
+
+pub fn is_stop_word(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    // No stop word is longer than five letters: most words skip the lookup.
+    word.len() <= 5
+        && SET
+            .get_or_init(|| STOP_WORDS.iter().copied().collect())
+            .contains(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfd_text_is_one_word_per_word() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "acción rápida".nfd().collect();
+        assert_eq!(words(&nfd).collect::<Vec<_>>(), ["accion", "rapida"]);
+    }
+
+    #[test]
+    fn words_are_folded_and_split() {
+        let found: Vec<String> =
+            words("¿Cuándo ESCALAR un caso? The company's rules: 24/7.").collect();
+        assert_eq!(
+            found,
+            ["cuando", "escalar", "un", "caso", "the", "companys", "rules", "24", "7"]
+        );
+    }
+
+    #[test]
+    fn spanish_stems_agree_with_and_without_accents() {
+        let s = Stemmers::default();
+        assert_eq!(
+            s.stem("es", "informacion"),
+            s.stem("es", &fold("información"))
+        );
+        assert_eq!(s.stem("es", "moderacion"), "moder");
+        assert_eq!(s.stem("en", "moderators"), "moder");
+        assert_eq!(s.stem("fr", "moderation"), "moderation");
+    }
+
+    #[test]
+    fn stop_words() {
+        assert!(is_stop_word("de"));
+        assert!(is_stop_word("the"));
+        assert!(!is_stop_word("acoso"));
+    }
+}
