@@ -210,7 +210,7 @@ fn a_broken_internal_link_names_file_line_and_target() {
             "error[broken-link]",
             "content/bad.md:6:8",
             "playbooks/crisis.md#first-hour",
-            "does not exist",
+            "enlaza una página que no existe",
         ],
     );
 }
@@ -229,7 +229,7 @@ fn a_link_to_a_missing_anchor_lists_the_headings_there() {
     site.build()
         .fails_with(1)
         .says("content/b.md:4:1")
-        .says("has no heading with the id `#second-hour`")
+        .says("no tiene ningún encabezado con el id `#second-hour`")
         .says("#first-hour");
 }
 

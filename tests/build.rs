@@ -151,9 +151,19 @@ fn a_public_page_linking_to_an_internal_one_fails_the_public_build() {
         .fails_with(1)
         .says("error[confidential-leak]")
         .says("content/guides/open.md:4:5")
-        .says("content/team/escalation.md");
+        .says("content/team/escalation.md")
+        .says("haz pública la página enlazada");
+    // The content is wrong whichever edition is built: the internal build
+    // reports it too, so it is fixed before anyone publishes.
     site.cmkb(&["build", "--internal", "--today", "2026-11-25"])
-        .ok();
+        .fails_with(1)
+        .says("error[confidential-leak]");
+    // Linking the internal page by its URL is the same leak.
+    let site = site.file(
+        "content/guides/open.md",
+        "+++\ntitle = \"Abierta\"\n+++\nVer [escalado](/team/escalation/).\n",
+    );
+    site.build().fails_with(1).says("error[confidential-leak]");
 }
 
 #[test]

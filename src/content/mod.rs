@@ -161,6 +161,11 @@ pub struct Site {
     pub by_path: HashMap<String, usize>,
     /// Accent- and case-folded `rel_path` → page index, for links typed differently.
     pub by_folded_path: HashMap<String, usize>,
+    /// URL → page index, every page included or not (to recognise a link to
+    /// an internal page written as its URL).
+    pub by_url: HashMap<String, usize>,
+    /// `rel_path` → index into `assets`.
+    asset_index: HashMap<String, usize>,
     /// Site-root asset paths (`static/`, the theme's static files) that links may target.
     pub static_files: std::collections::HashSet<String>,
 }
@@ -172,6 +177,11 @@ impl Site {
 
     pub fn base_path(&self) -> String {
         self.config.base_path()
+    }
+
+    /// The file at a content-relative path that is not a page.
+    pub fn asset(&self, rel_path: &str) -> Option<&Asset> {
+        self.asset_index.get(rel_path).map(|&i| &self.assets[i])
     }
 }
 
@@ -239,6 +249,8 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site> {
         diagnostics,
         by_path: HashMap::new(),
         by_folded_path: HashMap::new(),
+        by_url: HashMap::new(),
+        asset_index: HashMap::new(),
         static_files: options.static_files,
     };
     build_sections(&mut site);
@@ -254,6 +266,12 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site> {
                 visibility,
             }
         })
+        .collect();
+    site.asset_index = site
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.rel_path.clone(), i))
         .collect();
     check_types_and_urls(&mut site);
     resolve::resolve(&mut site);
@@ -667,14 +685,21 @@ fn build_sections(site: &mut Site) {
         .rev()
         .map(|(i, p)| (slug::fold(&p.rel_path), i))
         .collect();
+    site.by_url = site
+        .pages
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| (p.url.clone(), i))
+        .collect();
     site.sections = sections;
 }
 
 fn section_visibility(site: &Site, dir: &str) -> Visibility {
     let mut dir = dir.to_string();
     loop {
-        if let Some(section) = site.sections.iter().find(|s| s.dir == dir) {
-            return section.visibility;
+        if let Ok(i) = site.sections.binary_search_by(|s| s.dir.as_str().cmp(&dir)) {
+            return site.sections[i].visibility;
         }
         if dir.is_empty() {
             return Visibility::Public;

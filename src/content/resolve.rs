@@ -14,6 +14,7 @@
 use rayon::prelude::*;
 
 use super::{Page, Site, Visibility};
+use crate::check::Lang;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::markdown::{Link, LinkKind};
 use crate::slug;
@@ -27,12 +28,19 @@ pub fn resolve(site: &mut Site) {
         .map(|(i, page)| {
             let mut urls = Vec::new();
             let mut found = Vec::new();
+            let lang = Lang::of(&page.lang);
             for link in &page.doc.links {
                 // Absolute URLs, `mailto:` and the like are the writer's business.
                 if link.slot.is_none() && !link.dest.starts_with('#') {
                     continue;
                 }
-                let outcome = resolve_link(site, page, link);
+                let outcome = Resolver {
+                    site,
+                    page,
+                    link,
+                    lang,
+                }
+                .resolve();
                 if link.slot.is_some() {
                     urls.push(outcome.url.unwrap_or_else(|| link.dest.clone()));
                 }
@@ -74,209 +82,255 @@ impl Outcome {
             problem: Some(d),
         }
     }
+    /// A link that would reveal an internal page: reported, and emptied, so
+    /// the public site carries no trace of the path even when the finding is
+    /// configured down to a warning.
+    fn leak(d: Diagnostic) -> Outcome {
+        Outcome {
+            url: Some(String::new()),
+            problem: Some(d),
+        }
+    }
 }
 
-fn resolve_link(site: &Site, page: &Page, link: &Link) -> Outcome {
-    let dest = link.dest.trim();
-    let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (dest, None),
-    };
-    let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
-    let problem = |rule: &str, severity: Severity, message: String, help: String| {
-        page.diagnostic_at(rule, severity, link.offset, link_width(page, link), message)
-            .help(help)
-    };
-
-    if path.is_empty() {
-        // `#anchor` on this page.
-        let anchor = fragment.unwrap_or_default();
-        if anchor.is_empty()
-            || page.doc.has_anchor(&percent_decode(anchor))
-            || page.doc.has_anchor(anchor)
-        {
-            return Outcome::keep();
-        }
-        if let Some(id) = folded_anchor(page, anchor) {
-            return Outcome::url(format!("#{id}"));
-        }
-        return Outcome::problem(problem(
-            "broken-link",
-            Severity::Error,
-            format!("no heading on this page has the id `#{anchor}`"),
-            anchor_help(page),
-        ));
-    }
-    let decoded = percent_decode(path);
-    let (target, from_root) = if let Some(rest) = decoded.strip_prefix("@/") {
-        (Some(rest.to_string()), true)
-    } else if let Some(rest) = decoded.strip_prefix('/') {
-        if !is_markdown(rest) {
-            return site_root_link(site, page, link, rest, fragment);
-        }
-        (Some(rest.to_string()), true)
-    } else {
-        (normalise(&page.dir, &decoded), false)
-    };
-    let Some(target) = target else {
-        if is_markdown(&decoded) {
-            return Outcome::problem(problem(
-                "broken-link",
-                Severity::Error,
-                format!("`{dest}` points outside the content folder"),
-                "link to a page inside the content folder, or use a full https:// URL".into(),
-            ));
-        }
-        return Outcome::keep();
-    };
-
-    if is_markdown(&target) {
-        return markdown_link(site, page, link, dest, &target, fragment);
-    }
-    // A folder that is a section: link to its page.
-    let as_dir = target.trim_end_matches('/');
-    if decoded.ends_with('/') || !has_extension(as_dir) {
-        for candidate in [format!("{as_dir}/_index.md"), format!("{as_dir}/index.md")] {
-            if site.by_path.contains_key(&candidate) {
-                return markdown_link(site, page, link, dest, &candidate, fragment);
-            }
-        }
-        return Outcome::keep();
-    }
-    // A file beside the page (or elsewhere in the content folder).
-    if let Some(asset) = site.assets.iter().find(|a| a.rel_path == target) {
-        if asset.visibility == Visibility::Internal && page.visibility == Visibility::Public {
-            return Outcome {
-                url: Some(String::new()),
-                ..Outcome::problem(problem(
-                    "confidential-leak",
-                    Severity::Error,
-                    format!("this public page uses `{target}`, a file in an internal section"),
-                    "move the file to a public folder, or drop the link".into(),
-                ))
-            };
-        }
-        let url = format!("{}{}", site.base_path(), target);
-        return Outcome::url(with_fragment(url, fragment));
-    }
-    if from_root && site.static_files.contains(&target) {
-        return Outcome::url(with_fragment(
-            format!("{}{}", site.base_path(), target),
-            fragment,
-        ));
-    }
-    missing_asset(page, link, dest)
+/// One link of one page being resolved.
+struct Resolver<'a> {
+    site: &'a Site,
+    page: &'a Page,
+    link: &'a Link,
+    lang: Lang,
 }
 
-fn site_root_link(
-    site: &Site,
-    page: &Page,
-    link: &Link,
-    rest: &str,
-    fragment: Option<&str>,
-) -> Outcome {
-    let url = with_fragment(format!("{}{}", site.base_path(), rest), fragment);
-    let exists = site.static_files.contains(rest) || site.assets.iter().any(|a| a.rel_path == rest);
-    if has_extension(rest) && !exists && link.kind == LinkKind::Image {
-        let mut outcome = missing_asset(page, link, &link.dest);
-        outcome.url = Some(url);
-        return outcome;
-    }
-    Outcome::url(url)
-}
-
-fn missing_asset(page: &Page, link: &Link, dest: &str) -> Outcome {
-    let what = if link.kind == LinkKind::Image {
-        "image"
-    } else {
-        "file"
-    };
-    Outcome::problem(
-        page.diagnostic_at(
-            "missing-asset",
-            Severity::Warning,
-            link.offset,
-            link_width(page, link),
-            format!("the {what} `{dest}` does not exist"),
-        )
-        .help("add the file beside the page or under static/, or fix the path; the link is kept as written"),
-    )
-}
-
-fn markdown_link(
-    site: &Site,
-    page: &Page,
-    link: &Link,
-    dest: &str,
-    target: &str,
-    fragment: Option<&str>,
-) -> Outcome {
-    let problem = |rule: &str, message: String, help: String| {
-        Outcome::problem(
-            page.diagnostic_at(
+impl Resolver<'_> {
+    fn finding(&self, rule: &str, severity: Severity, message: String, help: String) -> Diagnostic {
+        self.page
+            .diagnostic_at(
                 rule,
-                Severity::Error,
-                link.offset,
-                link_width(page, link),
+                severity,
+                self.link.offset,
+                link_width(self.page, self.link),
                 message,
             )
-            .help(help),
-        )
-    };
-    let found = site.by_path.get(target).copied().or_else(|| {
-        // Names typed with another Unicode normalisation or case.
-        site.by_folded_path.get(&slug::fold(target)).copied()
-    });
-    let Some(index) = found else {
-        return problem(
-            "broken-link",
-            format!("`{dest}` links to a page that does not exist (looked for content/{target})"),
-            nearest_page_help(site, target),
-        );
-    };
-    let target_page = &site.pages[index];
-    if !target_page.included {
-        if target_page.visibility == Visibility::Internal && page.visibility == Visibility::Public {
-            let mut outcome = problem(
-                "confidential-leak",
-                format!(
-                    "this public page links to {}, which is internal",
-                    target_page.source.path.display()
-                ),
-                "make the target public (`visibility = \"public\"`) if it may be published, or drop the link".into(),
+            .help(help)
+    }
+
+    fn broken(&self, es: String, en: String, help: String) -> Outcome {
+        Outcome::problem(self.finding("broken-link", Severity::Error, self.lang.pick(es, en), help))
+    }
+
+    fn resolve(&self) -> Outcome {
+        let (site, page, lang) = (self.site, self.page, self.lang);
+        let dest = self.link.dest.trim();
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
+
+        if path.is_empty() {
+            // `#anchor` on this page.
+            let anchor = fragment.unwrap_or_default();
+            if anchor.is_empty()
+                || page.doc.has_anchor(&percent_decode(anchor))
+                || page.doc.has_anchor(anchor)
+            {
+                return Outcome::keep();
+            }
+            if let Some(id) = folded_anchor(page, anchor) {
+                return Outcome::url(format!("#{id}"));
+            }
+            return self.broken(
+                format!("ningún encabezado de esta página tiene el id `#{anchor}`"),
+                format!("no heading on this page has the id `#{anchor}`"),
+                anchor_help(page, lang),
             );
-            // Even when this finding is configured down to a warning, the
-            // public site must not carry the internal page's path.
-            outcome.url = Some(String::new());
+        }
+        let decoded = percent_decode(path);
+        let (target, from_root) = if let Some(rest) = decoded.strip_prefix("@/") {
+            (Some(rest.to_string()), true)
+        } else if let Some(rest) = decoded.strip_prefix('/') {
+            if !is_markdown(rest) {
+                return self.site_root_link(rest, fragment);
+            }
+            (Some(rest.to_string()), true)
+        } else {
+            (normalise(&page.dir, &decoded), false)
+        };
+        let Some(target) = target else {
+            if is_markdown(&decoded) {
+                return self.broken(
+                    format!("`{dest}` apunta fuera de la carpeta de contenido"),
+                    format!("`{dest}` points outside the content folder"),
+                    lang.pick(
+                        "enlaza una página de la carpeta de contenido, o usa una URL https:// completa",
+                        "link to a page inside the content folder, or use a full https:// URL",
+                    )
+                    .into(),
+                );
+            }
+            return Outcome::keep();
+        };
+
+        if is_markdown(&target) {
+            return self.markdown_link(dest, &target, fragment);
+        }
+        // A folder that is a section: link to its page.
+        let as_dir = target.trim_end_matches('/');
+        if decoded.ends_with('/') || !has_extension(as_dir) {
+            for candidate in [format!("{as_dir}/_index.md"), format!("{as_dir}/index.md")] {
+                if site.by_path.contains_key(&candidate) {
+                    return self.markdown_link(dest, &candidate, fragment);
+                }
+            }
+            return Outcome::keep();
+        }
+        // A file beside the page (or elsewhere in the content folder).
+        if let Some(asset) = site.asset(&target) {
+            if asset.visibility == Visibility::Internal && page.visibility == Visibility::Public {
+                return Outcome::leak(self.finding(
+                    "confidential-leak",
+                    Severity::Error,
+                    lang.pick(
+                        format!("esta página pública usa `{target}`, un archivo de una sección interna"),
+                        format!("this public page uses `{target}`, a file in an internal section"),
+                    ),
+                    lang.pick(
+                        "mueve el archivo a una carpeta pública, o quita el enlace",
+                        "move the file to a public folder, or drop the link",
+                    )
+                    .into(),
+                ));
+            }
+            let url = format!("{}{}", site.base_path(), target);
+            return Outcome::url(with_fragment(url, fragment));
+        }
+        if from_root && site.static_files.contains(&target) {
+            return Outcome::url(with_fragment(
+                format!("{}{}", site.base_path(), target),
+                fragment,
+            ));
+        }
+        self.missing_asset(dest)
+    }
+
+    fn site_root_link(&self, rest: &str, fragment: Option<&str>) -> Outcome {
+        let site = self.site;
+        let url = format!("{}{}", site.base_path(), rest);
+        // A link written as the URL of an internal page leaks as surely as one
+        // to its Markdown file.
+        let page_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+        if let Some(&target) = site.by_url.get(&page_url) {
+            let target_page = &site.pages[target];
+            if target_page.visibility == Visibility::Internal
+                && self.page.visibility == Visibility::Public
+            {
+                return self.leak_to(target_page);
+            }
+        }
+        let url = with_fragment(url, fragment);
+        let exists = site.static_files.contains(rest) || site.asset(rest).is_some();
+        if has_extension(rest) && !exists && self.link.kind == LinkKind::Image {
+            let mut outcome = self.missing_asset(&self.link.dest);
+            outcome.url = Some(url);
             return outcome;
         }
-        if target_page.meta.draft {
-            return problem(
-                "broken-link",
+        Outcome::url(url)
+    }
+
+    fn leak_to(&self, target: &Page) -> Outcome {
+        let shown = target.source.path.display();
+        Outcome::leak(self.finding(
+            "confidential-leak",
+            Severity::Error,
+            self.lang.pick(
+                format!("esta página pública enlaza {shown}, que es interna"),
+                format!("this public page links to {shown}, which is internal"),
+            ),
+            self.lang.pick(
+                "haz pública la página enlazada (`visibility = \"public\"`) si puede publicarse, o quita el enlace",
+                "make the target public (`visibility = \"public\"`) if it may be published, or drop the link",
+            )
+            .into(),
+        ))
+    }
+
+    fn missing_asset(&self, dest: &str) -> Outcome {
+        let image = self.link.kind == LinkKind::Image;
+        let message = match (self.lang, image) {
+            (Lang::Es, true) => format!("la imagen `{dest}` no existe"),
+            (Lang::Es, false) => format!("el archivo `{dest}` no existe"),
+            (Lang::En, true) => format!("the image `{dest}` does not exist"),
+            (Lang::En, false) => format!("the file `{dest}` does not exist"),
+        };
+        Outcome::problem(self.finding(
+            "missing-asset",
+            Severity::Warning,
+            message,
+            self.lang
+                .pick(
+                    "añade el archivo junto a la página o en static/, o corrige la ruta; el enlace se deja como está",
+                    "add the file beside the page or under static/, or fix the path; the link is kept as written",
+                )
+                .into(),
+        ))
+    }
+
+    fn markdown_link(&self, dest: &str, target: &str, fragment: Option<&str>) -> Outcome {
+        let (site, page, lang) = (self.site, self.page, self.lang);
+        let found = site.by_path.get(target).copied().or_else(|| {
+            // Names typed with another Unicode normalisation or case.
+            site.by_folded_path.get(&slug::fold(target)).copied()
+        });
+        let Some(index) = found else {
+            return self.broken(
+                format!("`{dest}` enlaza una página que no existe (se buscó content/{target})"),
+                format!(
+                    "`{dest}` links to a page that does not exist (looked for content/{target})"
+                ),
+                nearest_page_help(site, target, lang),
+            );
+        };
+        let target_page = &site.pages[index];
+        if target_page.visibility == Visibility::Internal && page.visibility == Visibility::Public {
+            let mut outcome = self.leak_to(target_page);
+            if target_page.included {
+                // The internal edition links it for real.
+                outcome.url = Some(target_page.url.clone());
+            }
+            return outcome;
+        }
+        if !target_page.included && target_page.meta.draft {
+            return self.broken(
+                format!("`{dest}` enlaza un borrador, que esta compilación deja fuera"),
                 format!("`{dest}` links to a draft, which this build leaves out"),
-                "publish the target (remove `draft = true`), build with --drafts, or drop the link"
-                    .into(),
+                lang.pick(
+                    "publica la página (quita `draft = true`), compila con --drafts, o quita el enlace",
+                    "publish the target (remove `draft = true`), build with --drafts, or drop the link",
+                )
+                .into(),
             );
         }
+        let Some(anchor) = fragment.filter(|f| !f.is_empty()) else {
+            return Outcome::url(target_page.url.clone());
+        };
+        let decoded = percent_decode(anchor);
+        if target_page.doc.has_anchor(&decoded) {
+            return Outcome::url(format!("{}#{anchor}", target_page.url));
+        }
+        if let Some(id) = folded_anchor(target_page, &decoded) {
+            return Outcome::url(format!("{}#{id}", target_page.url));
+        }
+        let shown = target_page.source.path.display();
+        self.broken(
+            format!("{shown} no tiene ningún encabezado con el id `#{anchor}`"),
+            format!("{shown} has no heading with the id `#{anchor}`"),
+            anchor_help(target_page, lang),
+        )
     }
-    let Some(anchor) = fragment.filter(|f| !f.is_empty()) else {
-        return Outcome::url(target_page.url.clone());
-    };
-    let decoded = percent_decode(anchor);
-    if target_page.doc.has_anchor(&decoded) {
-        return Outcome::url(format!("{}#{anchor}", target_page.url));
-    }
-    if let Some(id) = folded_anchor(target_page, &decoded) {
-        return Outcome::url(format!("{}#{id}", target_page.url));
-    }
-    problem(
-        "broken-link",
-        format!(
-            "{} has no heading with the id `#{anchor}`",
-            target_page.source.path.display()
-        ),
-        anchor_help(target_page),
-    )
 }
 
 /// An anchor typed without accents or in another case (`#cuando-adaptar` for
@@ -293,7 +347,7 @@ fn folded_anchor(page: &Page, anchor: &str) -> Option<String> {
         .map(|h| h.id.clone())
 }
 
-fn anchor_help(page: &Page) -> String {
+fn anchor_help(page: &Page, lang: Lang) -> String {
     let ids: Vec<String> = page
         .doc
         .headings
@@ -303,13 +357,20 @@ fn anchor_help(page: &Page) -> String {
         .map(|h| format!("#{}", h.id))
         .collect();
     if ids.is_empty() {
-        "that page has no headings; link to the page without an anchor".into()
+        lang.pick(
+            "esa página no tiene encabezados; enlaza la página sin ancla",
+            "that page has no headings; link to the page without an anchor",
+        )
+        .into()
     } else {
-        format!("its headings are: {}", ids.join(", "))
+        lang.pick(
+            format!("sus encabezados son: {}", ids.join(", ")),
+            format!("its headings are: {}", ids.join(", ")),
+        )
     }
 }
 
-fn nearest_page_help(site: &Site, target: &str) -> String {
+fn nearest_page_help(site: &Site, target: &str, lang: Lang) -> String {
     let (dir, name) = target.rsplit_once('/').unwrap_or(("", target));
     let section = site
         .sections
@@ -336,8 +397,15 @@ fn nearest_page_help(site: &Site, target: &str) -> String {
         })
         .min();
     match best {
-        Some((distance, path)) if distance <= limit => format!("did you mean `{path}`?"),
-        _ => "fix the path (it is relative to this file's folder; `@/path.md` starts at the content folder), or drop the link".into(),
+        Some((distance, path)) if distance <= limit => {
+            lang.pick(format!("¿querías decir `{path}`?"), format!("did you mean `{path}`?"))
+        }
+        _ => lang
+            .pick(
+                "corrige la ruta (es relativa a la carpeta de este archivo; `@/ruta.md` parte de la carpeta de contenido) o quita el enlace",
+                "fix the path (it is relative to this file's folder; `@/path.md` starts at the content folder), or drop the link",
+            )
+            .into(),
     }
 }
 
