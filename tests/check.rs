@@ -250,3 +250,42 @@ fn the_example_passes_and_breaking_a_playbook_fails_with_rigid_script() {
         .says("[rigid-script]")
         .says("content/playbooks/primera-hora-crisis.md");
 }
+
+#[test]
+fn personal_data_is_masked_in_every_output_format() {
+    let site = Fixture::site().file(
+        "content/caso.md",
+        "+++\ntitle = \"Caso\"\n+++\nLa persona (ana.perez@gmail.com, +34 612 345 678) pidió ayuda. Ver [detalle](nada.md) ana.perez@gmail.com\n",
+    );
+    for format in ["human", "json", "sarif", "github"] {
+        let run = check(&site, &["--format", format]);
+        run.fails_with(1);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !all.contains("ana.perez@gmail.com"),
+            "{format} leaks the e-mail:\n{all}"
+        );
+        assert!(
+            !all.contains("612 345 678"),
+            "{format} leaks the phone:\n{all}"
+        );
+        assert!(all.contains("a***@g***.com"), "{format}:\n{all}");
+        assert!(all.contains("personal-data"));
+    }
+    // The build prints the same findings, masked too.
+    let run = site.build();
+    assert!(
+        !run.stderr.contains("ana.perez@gmail.com"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn personal_data_on_an_internal_page_is_not_a_finding() {
+    let site = Fixture::site().file(
+        "content/caso.md",
+        "+++\ntitle = \"Caso\"\nvisibility = \"internal\"\n+++\nContacto: ana.perez@gmail.com\n",
+    );
+    check(&site, &[]).ok().does_not_say("personal-data");
+}

@@ -89,7 +89,7 @@ pub trait Rule: Send + Sync {
 /// A rule's thresholds from `[check.rules.<id>]`.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
-    table: Option<&'a toml::Table>,
+    pub(crate) table: Option<&'a toml::Table>,
 }
 
 impl Settings<'_> {
@@ -309,6 +309,8 @@ impl Checker {
             found.append(&mut check.found);
         }
         found.extend(site.diagnostics.iter().cloned());
+        // Whatever a finding quotes, it never repeats a member's details.
+        rules::personal_data::mask_all(&mut found, settings(config, "personal-data"));
         self.explain(site, &mut found);
         let mut found = suppress::apply(site, &pages, found, |id| is_off(config, id));
         crate::build::apply_severities(&mut found, config);

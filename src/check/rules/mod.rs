@@ -6,10 +6,12 @@ use super::Rule;
 mod always_on;
 mod broken_link;
 mod business_over_community;
+mod confidential_leak;
 mod explain_why;
 mod form_over_substance;
 mod frontmatter_schema;
 mod member_protection;
+pub mod personal_data;
 mod review_overdue;
 mod rigid_script;
 mod translation_parity;
@@ -34,6 +36,8 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(business_over_community::BusinessOverCommunity),
         Box::new(rigid_script::RigidScript),
         Box::new(member_protection::MemberProtection),
+        Box::new(confidential_leak::ConfidentialLeak),
+        Box::new(personal_data::PersonalData),
         Box::new(explain_why::ExplainWhy),
         Box::new(always_on::AlwaysOn),
         Box::new(review_overdue::ReviewOverdue),

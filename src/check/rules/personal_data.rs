@@ -1,0 +1,723 @@
+//! `personal-data`: protect members' information. A member's e-mail address,
+//! phone number, national ID (DNI/NIE, check letter validated), bank account
+//! (IBAN, mod-97 validated) or `@handle` named next to an incident ("reported",
+//! "sancionado") on a public page is an error: pasted from a case into a
+//! guide, it would be published to everyone.
+//!
+//! Role addresses (`conduct@`, `comunidad@` …) and example domains are not
+//! personal. Code blocks are scanned too: that is where logs get pasted.
+//!
+//! Every match is masked (`a***@e***.org`) wherever cmkb prints it — this
+//! rule's findings and any other finding whose source line carries it — so
+//! a CI log never repeats what the rule is protecting. See [`mask_all`].
+
+use crate::check::{Bilingual, PageCheck, Rule, Settings};
+use crate::content::Visibility;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::markdown::Block;
+
+pub struct PersonalData;
+
+/// Local parts of shared, role-based mailboxes: writing to them reaches a
+/// team, not a person. Extend with `role_addresses` in `[check.rules.personal-data]`.
+const ROLE_ADDRESSES: &[&str] = &[
+    "abuse",
+    "admin",
+    "ayuda",
+    "comunicacion",
+    "communications",
+    "community",
+    "comunidad",
+    "conduct",
+    "contact",
+    "contacto",
+    "dpo",
+    "equipo",
+    "eventos",
+    "events",
+    "guardia",
+    "hello",
+    "help",
+    "hola",
+    "info",
+    "legal",
+    "moderacion",
+    "moderation",
+    "moderators",
+    "no-reply",
+    "noreply",
+    "ombuds",
+    "oncall",
+    "on-call",
+    "postmaster",
+    "prensa",
+    "press",
+    "privacidad",
+    "privacy",
+    "security",
+    "seguridad",
+    "soporte",
+    "support",
+    "team",
+    "trust-and-safety",
+    "trust",
+    "webmaster",
+];
+
+/// Domains reserved for examples (RFC 2606) and documentation.
+const EXAMPLE_DOMAINS: &[&str] = &["example.com", "example.org", "example.net", "example.es"];
+const EXAMPLE_SUFFIXES: &[&str] = &[".example", ".test", ".invalid", ".localhost"];
+
+/// Words that turn an @handle into a person named in a case: sanctions and
+/// the passive "was reported". Plain "reported" is left out — "@ana reported
+/// a bug" is how open-source writing credits people.
+const INCIDENT_WORDS: &[&str] = &[
+    "banned",
+    "baneado",
+    "baneada",
+    "suspended",
+    "suspendido",
+    "suspendida",
+    "warned",
+    "kicked",
+    "expulsado",
+    "expulsada",
+    "blocked",
+    "bloqueado",
+    "bloqueada",
+    "denunciado",
+    "denunciada",
+    "reportado",
+    "reportada",
+    "sancionado",
+    "sancionada",
+    "sanctioned",
+    "harassed",
+    "acosado",
+    "acosada",
+    "offender",
+    "infractor",
+    "infractora",
+    "was reported",
+    "fue reportado",
+    "fue reportada",
+];
+
+/// How many characters around a handle an incident word may be.
+const HANDLE_WINDOW: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Email,
+    Phone,
+    NationalId,
+    Iban,
+    Handle,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub kind: Kind,
+    /// Byte range in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    pub masked: String,
+}
+
+pub struct Allow {
+    roles: Vec<String>,
+    domains: Vec<String>,
+}
+
+impl Allow {
+    fn from(settings: Settings<'_>) -> Allow {
+        let mut roles: Vec<String> = ROLE_ADDRESSES.iter().map(|s| s.to_string()).collect();
+        roles.extend(settings.list("role_addresses").unwrap_or_default());
+        let mut domains: Vec<String> = EXAMPLE_DOMAINS.iter().map(|s| s.to_string()).collect();
+        domains.extend(settings.list("allowed_domains").unwrap_or_default());
+        Allow { roles, domains }
+    }
+
+    fn email_allowed(&self, local: &str, domain: &str) -> bool {
+        let local = local.to_ascii_lowercase();
+        let domain = domain.to_ascii_lowercase();
+        self.roles.contains(&local)
+            || self
+                .domains
+                .iter()
+                .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+            || EXAMPLE_SUFFIXES.iter().any(|s| domain.ends_with(s))
+    }
+}
+
+impl Rule for PersonalData {
+    fn id(&self) -> &'static str {
+        "personal-data"
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn guidance(&self) -> bool {
+        false
+    }
+    fn why(&self) -> Bilingual {
+        Bilingual {
+            es: "Los datos de una persona de la comunidad no se publican: quien nos los confía debe poder contar con que no acaban en una guía pública.",
+            en: "A member's details are never published: people who trust us with them must be able to count on them not ending up in a public guide.",
+        }
+    }
+    fn description(&self) -> Bilingual {
+        Bilingual {
+            es: "Correos, teléfonos, DNI/NIE, IBAN y @usuarios junto a palabras de incidentes en páginas públicas.",
+            en: "E-mail addresses, phone numbers, DNI/NIE, IBANs and @handles next to incident words on public pages.",
+        }
+    }
+    fn settings(&self) -> &'static [&'static str] {
+        &["role_addresses", "allowed_domains"]
+    }
+    fn check_page(&self, check: &mut PageCheck<'_>) {
+        let page = check.page;
+        if page.visibility != Visibility::Public {
+            return;
+        }
+        let allow = Allow::from(check.settings);
+        let mut reported: Vec<usize> = Vec::new();
+        let lang = check.lang;
+        let mut report = |check: &mut PageCheck<'_>, offset: usize, found: &Found, raw: &str| {
+            if reported.contains(&offset) {
+                return;
+            }
+            reported.push(offset);
+            let what = match (found.kind, lang) {
+                (Kind::Email, crate::check::Lang::Es) => "un correo personal",
+                (Kind::Email, _) => "a personal e-mail address",
+                (Kind::Phone, crate::check::Lang::Es) => "un número de teléfono",
+                (Kind::Phone, _) => "a phone number",
+                (Kind::NationalId, crate::check::Lang::Es) => "un DNI/NIE",
+                (Kind::NationalId, _) => "a national ID number (DNI/NIE)",
+                (Kind::Iban, crate::check::Lang::Es) => "una cuenta bancaria (IBAN)",
+                (Kind::Iban, _) => "a bank account number (IBAN)",
+                (Kind::Handle, crate::check::Lang::Es) => {
+                    "el usuario de una persona junto a un incidente"
+                }
+                (Kind::Handle, _) => "a member's handle next to an incident",
+            };
+            check.at_offset(
+                offset,
+                raw.chars().count(),
+                lang.pick(
+                    format!("esta página pública contiene {what}: {}", found.masked),
+                    format!("this public page contains {what}: {}", found.masked),
+                ),
+                lang.pick(
+                    "quítalo o cámbialo por una dirección de rol (conduct@…) o un ejemplo (persona@example.org); si la página es para el equipo, márcala `visibility = \"internal\"`",
+                    "remove it, or use a role address (conduct@…) or an example (person@example.org); if the page is for the team, mark it `visibility = \"internal\"`",
+                )
+                .to_string(),
+            );
+        };
+        for block in &page.doc.blocks {
+            for found in scan(&block.text, &allow) {
+                let raw = &block.text[found.start..found.end];
+                let offset = locate_raw(&page.source.text, block, raw);
+                report(check, offset, &found, raw);
+            }
+        }
+        for link in &page.doc.links {
+            let dest = link.dest.strip_prefix("mailto:").unwrap_or(&link.dest);
+            for found in scan(dest, &allow) {
+                let raw = &dest[found.start..found.end];
+                let offset = page.source.text[link.offset..]
+                    .find(raw)
+                    .map(|i| link.offset + i)
+                    .unwrap_or(link.offset);
+                report(check, offset, &found, raw);
+            }
+        }
+        for (key, value) in [
+            ("title", page.meta.title.as_deref()),
+            ("description", page.meta.description.as_deref()),
+        ] {
+            if let Some(value) = value {
+                if let Some(found) = scan(value, &allow).into_iter().next() {
+                    let line = page.meta.line_of(key);
+                    let offset = page.source.text[..]
+                        .match_indices(&value[found.start..found.end])
+                        .map(|(i, _)| i)
+                        .find(|&i| page.line_col(i).0 == line)
+                        .unwrap_or(0);
+                    let raw = value[found.start..found.end].to_string();
+                    report(check, offset, &found, &raw);
+                }
+            }
+        }
+    }
+}
+
+/// Where a match from a block's text is in the source: the first occurrence
+/// at or after the block's start.
+fn locate_raw(source: &str, block: &Block, raw: &str) -> usize {
+    source
+        .get(block.offset..)
+        .and_then(|rest| rest.find(raw))
+        .map(|i| block.offset + i)
+        .unwrap_or(block.offset)
+}
+
+/// Masks personal data in every finding's message, help and source line, so
+/// no output format repeats it. Called by the engine on all findings.
+pub fn mask_all(found: &mut [Diagnostic], settings: Settings<'_>) {
+    let allow = Allow::from(settings);
+    let mask = |text: &mut String| {
+        let matches = scan(text, &allow);
+        for m in matches.iter().rev() {
+            text.replace_range(m.start..m.end, &m.masked);
+        }
+    };
+    for d in found {
+        mask(&mut d.message);
+        if let Some(help) = &mut d.help {
+            mask(help);
+        }
+        if let Some(snippet) = &mut d.snippet {
+            let before = snippet.text.chars().count();
+            mask(&mut snippet.text);
+            let after = snippet.text.chars().count();
+            if after < before {
+                snippet.width = snippet.width.min(
+                    after
+                        .saturating_sub(snippet.column.saturating_sub(1))
+                        .max(1),
+                );
+            }
+        }
+    }
+}
+
+/// Every piece of personal data in a text.
+pub fn scan(text: &str, allow: &Allow) -> Vec<Found> {
+    let mut found = Vec::new();
+    emails(text, allow, &mut found);
+    ibans(text, &mut found);
+    national_ids(text, &mut found);
+    phones(text, &mut found);
+    handles(text, &mut found);
+    found.sort_by_key(|f| f.start);
+    // Overlaps (an IBAN's digits also look like a phone): keep the first, longest.
+    let mut kept: Vec<Found> = Vec::new();
+    for f in found {
+        if kept.last().is_none_or(|k| f.start >= k.end) {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
+fn is_local_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_domain_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-')
+}
+
+fn emails(text: &str, allow: &Allow, found: &mut Vec<Found>) {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('@') {
+        let mut start = at;
+        while start > 0 && is_local_char(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && is_domain_char(bytes[end]) {
+            end += 1;
+        }
+        // A trailing dot ends the sentence, not the domain.
+        while end > at + 1 && bytes[end - 1] == b'.' {
+            end -= 1;
+        }
+        let local = text[start..at].trim_start_matches('.');
+        let start = at - local.len();
+        let domain = &text[at + 1..end];
+        let Some((_, tld)) = domain.rsplit_once('.') else {
+            continue;
+        };
+        if local.is_empty()
+            || tld.len() < 2
+            || !tld.bytes().all(|b| b.is_ascii_alphabetic())
+            || domain.starts_with('.')
+        {
+            continue;
+        }
+        if allow.email_allowed(local, domain) {
+            continue;
+        }
+        let first = |s: &str| s.chars().next().unwrap_or('*');
+        found.push(Found {
+            kind: Kind::Email,
+            start,
+            end,
+            masked: format!("{}***@{}***.{tld}", first(local), first(domain)),
+        });
+    }
+}
+
+/// Runs of digits with the separators phone numbers use.
+fn phones(text: &str, found: &mut Vec<Found>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_plus = bytes[i] == b'+';
+        if !(starts_plus || bytes[i].is_ascii_digit())
+            || (i > 0
+                && (bytes[i - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[i - 1], b'-' | b'/' | b'.' | b'_')))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + usize::from(starts_plus);
+        let mut digits = String::new();
+        let mut groups: Vec<usize> = Vec::new();
+        let mut run = 0;
+        while end < bytes.len() {
+            let c = bytes[end];
+            if c.is_ascii_digit() {
+                digits.push(c as char);
+                run += 1;
+                end += 1;
+            } else if matches!(c, b' ' | b'-' | b'.')
+                && run > 0
+                && end + 1 < bytes.len()
+                && bytes[end + 1].is_ascii_digit()
+            {
+                groups.push(run);
+                run = 0;
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if run > 0 {
+            groups.push(run);
+        }
+        let followed_ok = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
+        let is_phone = followed_ok
+            && if starts_plus {
+                (9..=15).contains(&digits.len()) && groups.len() >= 2
+                    || (starts_plus && (10..=15).contains(&digits.len()) && groups.len() == 1)
+            } else {
+                digits.len() == 9
+                    && matches!(digits.as_bytes()[0], b'6' | b'7' | b'8' | b'9')
+                    && matches!(
+                        groups.as_slice(),
+                        [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] | [3, 6]
+                    )
+            };
+        if is_phone {
+            let masked: String = text[start..end]
+                .chars()
+                .enumerate()
+                .map(|(k, c)| {
+                    let digits_after = text[start..end]
+                        .chars()
+                        .skip(k + 1)
+                        .filter(char::is_ascii_digit)
+                        .count();
+                    if c.is_ascii_digit() && digits_after >= 2 {
+                        '*'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            found.push(Found {
+                kind: Kind::Phone,
+                start,
+                end,
+                masked,
+            });
+        }
+        i = end.max(i + 1);
+    }
+}
+
+const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+
+/// DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter), kept only
+/// when the check letter is right: random 8-digit numbers are not IDs.
+fn national_ids(text: &str, found: &mut Vec<Found>) {
+    let bytes = text.as_bytes();
+    for start in 0..bytes.len() {
+        if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let (prefix, digits_from) = match bytes[start] {
+            b'X' | b'x' => (Some(0u32), start + 1),
+            b'Y' | b'y' => (Some(1), start + 1),
+            b'Z' | b'z' => (Some(2), start + 1),
+            c if c.is_ascii_digit() => (None, start),
+            _ => continue,
+        };
+        let wanted = if prefix.is_some() { 7 } else { 8 };
+        let digits_end = digits_from + wanted;
+        if digits_end >= bytes.len()
+            || !bytes[digits_from..digits_end]
+                .iter()
+                .all(u8::is_ascii_digit)
+        {
+            continue;
+        }
+        let mut letter_at = digits_end;
+        if matches!(bytes[letter_at], b'-' | b' ') && letter_at + 1 < bytes.len() {
+            letter_at += 1;
+        }
+        let letter = bytes[letter_at].to_ascii_uppercase();
+        if !letter.is_ascii_uppercase()
+            || (letter_at + 1 < bytes.len() && bytes[letter_at + 1].is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let digits: u32 = std::str::from_utf8(&bytes[digits_from..digits_end])
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
+        let number = prefix.map(|p| p * 10_000_000 + digits).unwrap_or(digits);
+        if DNI_LETTERS[(number % 23) as usize] == letter {
+            let end = letter_at + 1;
+            found.push(Found {
+                kind: Kind::NationalId,
+                start,
+                end,
+                masked: format!(
+                    "{}{}{}",
+                    &text[start..start + 1],
+                    "*".repeat(end - start - 2),
+                    letter as char
+                ),
+            });
+        }
+    }
+}
+
+/// IBANs: country, check digits and account, spaces allowed, mod-97 checked.
+fn ibans(text: &str, found: &mut Vec<Found>) {
+    let bytes = text.as_bytes();
+    for start in 0..bytes.len().saturating_sub(4) {
+        if (start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+            || !(bytes[start].is_ascii_uppercase()
+                && bytes[start + 1].is_ascii_uppercase()
+                && bytes[start + 2].is_ascii_digit()
+                && bytes[start + 3].is_ascii_digit())
+        {
+            continue;
+        }
+        let mut compact = String::new();
+        let mut end = start;
+        let mut last_good = None;
+        while end < bytes.len() && compact.len() < 34 {
+            let c = bytes[end];
+            if c.is_ascii_alphanumeric() {
+                compact.push(c.to_ascii_uppercase() as char);
+                end += 1;
+                if compact.len() >= 15
+                    && (end >= bytes.len() || !bytes[end].is_ascii_alphanumeric())
+                    && mod97(&compact) == 1
+                {
+                    last_good = Some(end);
+                }
+            } else if c == b' ' && end + 1 < bytes.len() && bytes[end + 1].is_ascii_alphanumeric() {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(end) = last_good {
+            found.push(Found {
+                kind: Kind::Iban,
+                start,
+                end,
+                masked: format!("{}****{}", &text[start..start + 4], &text[end - 2..end]),
+            });
+        }
+    }
+}
+
+fn mod97(iban: &str) -> u32 {
+    let rearranged = format!("{}{}", &iban[4..], &iban[..4]);
+    let mut remainder = 0u32;
+    for c in rearranged.chars() {
+        let value = match c.to_digit(36) {
+            Some(v) => v,
+            None => return 0,
+        };
+        for d in value.to_string().chars() {
+            remainder = (remainder * 10 + d.to_digit(10).unwrap_or(0)) % 97;
+        }
+    }
+    remainder
+}
+
+fn handles(text: &str, found: &mut Vec<Found>) {
+    let folded = crate::slug::fold(text);
+    let has_incident = INCIDENT_WORDS
+        .iter()
+        .any(|w| crate::check::text::find_word(&folded, &crate::slug::fold(w)).is_some());
+    if !has_incident {
+        return;
+    }
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('@') {
+        if at > 0
+            && (bytes[at - 1].is_ascii_alphanumeric()
+                || matches!(bytes[at - 1], b'.' | b'_' | b'-'))
+        {
+            continue; // part of an e-mail address
+        }
+        let mut end = at + 1;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'_' | b'.' | b'-'))
+        {
+            end += 1;
+        }
+        while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
+            end -= 1;
+        }
+        if end - at < 3 {
+            continue;
+        }
+        let lo = at.saturating_sub(HANDLE_WINDOW);
+        let hi = (end + HANDLE_WINDOW).min(text.len());
+        let (lo, hi) = (floor_boundary(text, lo), floor_boundary(text, hi));
+        let near = crate::slug::fold(&text[lo..hi]);
+        if INCIDENT_WORDS
+            .iter()
+            .any(|w| crate::check::text::find_word(&near, &crate::slug::fold(w)).is_some())
+        {
+            found.push(Found {
+                kind: Kind::Handle,
+                start: at,
+                end,
+                masked: format!("@{}***", &text[at + 1..at + 2]),
+            });
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::rules::tests::{check, page};
+
+    fn allow() -> Allow {
+        Allow::from(Settings { table: None })
+    }
+
+    fn kinds(text: &str) -> Vec<(Kind, String)> {
+        scan(text, &allow())
+            .into_iter()
+            .map(|f| (f.kind, f.masked))
+            .collect()
+    }
+
+    #[test]
+    fn emails_are_found_and_masked_but_role_and_example_addresses_are_not() {
+        assert_eq!(
+            kinds("Escribe a ana.perez@gmail.com."),
+            [(Kind::Email, "a***@g***.com".to_string())]
+        );
+        assert!(kinds(
+            "conduct@mozilla.org, comunidad@empresa.es, persona@example.org, x@host.test"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn phones_in_international_and_spanish_formats() {
+        assert_eq!(
+            kinds("Llama al +34 612 345 678 hoy")[0].1,
+            "+** *** *** *78"
+        );
+        assert_eq!(kinds("móvil 612345678")[0].0, Kind::Phone);
+        assert_eq!(kinds("fijo 91 123 45 67")[0].0, Kind::Phone);
+        assert!(kinds("INC-2024-8637, 2026-09-01, 1.250.000 personas, 123 456 789 0").is_empty());
+    }
+
+    #[test]
+    fn dni_and_nie_need_the_right_check_letter() {
+        assert_eq!(kinds("DNI 12345678Z")[0].1, "1*******Z");
+        assert!(kinds("DNI 12345678A").is_empty());
+        assert_eq!(kinds("NIE X1234567L")[0].0, Kind::NationalId);
+        assert!(kinds("NIE X1234567A").is_empty());
+    }
+
+    #[test]
+    fn ibans_need_a_valid_checksum() {
+        assert_eq!(
+            kinds("IBAN ES91 2100 0418 4502 0005 1332 para el pago")[0].0,
+            Kind::Iban
+        );
+        assert!(kinds("ES00 2100 0418 4502 0005 1332").is_empty());
+    }
+
+    #[test]
+    fn handles_only_next_to_incident_words() {
+        assert_eq!(kinds("@marta_g fue sancionada por acoso")[0].1, "@m***");
+        assert_eq!(kinds("We banned @troll123 yesterday")[0].0, Kind::Handle);
+        assert!(kinds("Follow @cmkb for news").is_empty());
+        assert!(kinds("a user reported a Windows error, @berker responded").is_empty());
+    }
+
+    #[test]
+    fn fires_on_public_pages_at_the_right_line_and_never_shows_the_data() {
+        let es = page(
+            "es",
+            "",
+            "",
+            "Intro.\n\nContacta con ana.perez@gmail.com si hay dudas.\n",
+        );
+        let found = check("personal-data", &[("a.md", &es)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, 9);
+        assert!(found[0].message.contains("a***@g***.com"));
+        let shown = found[0].render_human(false);
+        assert!(!shown.contains("ana.perez@gmail.com"), "{shown}");
+        let en = page("en", "", "", "```\nreporter: +34 612 345 678\n```\n");
+        let found = check("personal-data", &[("a.md", &en)]);
+        assert!(
+            found[0].message.contains("a phone number"),
+            "code blocks are scanned"
+        );
+    }
+
+    #[test]
+    fn near_misses_do_not_fire() {
+        let internal = page(
+            "es",
+            "",
+            "visibility = \"internal\"",
+            "Caso de ana.perez@gmail.com, DNI 12345678Z.\n",
+        );
+        let roles = page("en", "template", "", "Write to conduct@example.org or comunidad@nuestra.org.\n\n| Canal | Correo |\n|---|---|\n| Moderación | moderacion@nuestra.org |\n");
+        let found = check(
+            "personal-data",
+            &[
+                ("a.md", &internal),
+                ("b.md", &roles),
+                (
+                    "_index.md",
+                    "+++\ntitle = \"I\"\n+++\nSíguenos en @comunidad.\n",
+                ),
+            ],
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
