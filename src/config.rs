@@ -34,6 +34,7 @@ pub const RULE_IDS: &[&str] = &[
     "duplicate-url",
     "read-error",
     "suppression",
+    "unsafe-content",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,6 +54,7 @@ pub struct Config {
     /// Content types and what each requires; see [`TypeSpec`].
     pub types: BTreeMap<String, TypeSpec>,
     pub check: CheckConfig,
+    pub markdown: MarkdownConfig,
     /// Free-form values handed to templates as `site.extra`.
     pub extra: toml::Table,
     /// The text of `site.toml`, so later stages can point at a line of it.
@@ -73,6 +75,26 @@ pub struct TypeSpec {
     pub min_words: Option<usize>,
     /// How often pages of this type must be reviewed, as an ISO 8601 duration (`P6M`).
     pub review_every: Option<String>,
+}
+
+/// How raw HTML in pages is treated.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub scripts: ScriptPolicy,
+}
+
+/// What to do with raw `<script>` (and `on…=` handlers) in Markdown: keep it
+/// and report it (`finding`, the default: a knowledge base rarely needs
+/// scripts, and a pasted one is a risk), render it as visible text
+/// (`escape`), or keep it silently (`allow`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScriptPolicy {
+    #[default]
+    Finding,
+    Escape,
+    Allow,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -110,6 +132,7 @@ impl Default for Config {
             taxonomies: vec!["tags".into()],
             types: default_types(),
             check: CheckConfig::default(),
+            markdown: MarkdownConfig::default(),
             extra: toml::Table::new(),
             source: None,
         }

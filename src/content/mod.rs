@@ -336,7 +336,9 @@ fn walk(
             }
             true
         });
-    for entry in walker {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut walker = walker;
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -359,6 +361,27 @@ fn walk(
                 continue;
             }
         };
+        // A link to something outside the site would publish whatever it
+        // points at (a home folder, /etc): skip it and say so.
+        if entry.path_is_symlink() {
+            let inside = std::fs::canonicalize(entry.path())
+                .is_ok_and(|target| target.starts_with(&canonical_root));
+            if !inside {
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                diagnostics.push(
+                    Diagnostic::new(
+                        "read-error",
+                        Severity::Warning,
+                        display_path(root, entry.path()),
+                        "this symbolic link points outside the site, so cmkb does not follow it",
+                    )
+                    .help("copy the file into the site if it belongs to it, or remove the link"),
+                );
+                continue;
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -433,10 +456,13 @@ fn read_page(
     };
     let (meta, errors) = frontmatter::parse(&split);
     let body_offset = split.body_offset;
-    let doc = markdown::parse(
+    let doc = markdown::parse_with(
         &source.text[body_offset..],
         body_offset,
         meta.title.as_deref(),
+        markdown::ParseOptions {
+            escape_scripts: config.markdown.scripts == crate::config::ScriptPolicy::Escape,
+        },
     );
     let (dir, file) = match rel.rsplit_once('/') {
         Some((d, f)) => (d.to_string(), f.to_string()),

@@ -121,6 +121,21 @@ impl Resolver<'_> {
     fn resolve(&self) -> Outcome {
         let (site, page, lang) = (self.site, self.page, self.lang);
         let dest = self.link.dest.trim();
+        if crate::markdown::is_dangerous_link(dest) {
+            return Outcome::leak(self.finding(
+                "unsafe-content",
+                Severity::Warning,
+                lang.pick(
+                    "este enlace ejecuta código en el navegador de quien lo pulse; se ha desactivado".to_string(),
+                    "this link runs code in the reader's browser; it has been disabled".to_string(),
+                ),
+                lang.pick(
+                    "enlaza una página o una URL https://; si necesitas interactividad, pídela al tema",
+                    "link to a page or an https:// URL; if you need interactivity, ask for it in the theme",
+                )
+                .into(),
+            ));
+        }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),

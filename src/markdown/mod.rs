@@ -35,6 +35,8 @@ pub struct Document {
     pub other_anchors: Vec<String>,
     /// HTML comments (`<!-- cmkb-disable … -->`), with their file offsets.
     pub comments: Vec<Comment>,
+    /// File offsets of raw HTML that runs code (`<script>`, `onclick=`).
+    pub scripts: Vec<usize>,
     pub stats: Stats,
 }
 
@@ -130,7 +132,23 @@ fn options() -> Options {
 /// title: a first `# H1` equal to it (or any first H1, when there is no
 /// title) becomes the page title and is not repeated in the body.
 pub fn parse(body: &str, offset: usize, title: Option<&str>) -> Document {
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
+    parse_with(body, offset, title, ParseOptions::default())
+}
+
+/// How raw HTML is treated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseOptions {
+    /// Render raw `<script>` elements as visible, escaped text.
+    pub escape_scripts: bool,
+}
+
+pub fn parse_with(
+    body: &str,
+    offset: usize,
+    title: Option<&str>,
+    options: ParseOptions,
+) -> Document {
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, self::options())
         .into_offset_iter()
         .collect();
     let mut doc = Document {
@@ -139,8 +157,46 @@ pub fn parse(body: &str, offset: usize, title: Option<&str>) -> Document {
     };
     let (heading_ids, title_h1) = assign_heading_ids(&events, title, offset, &mut doc);
     collect_facts(&events, offset, &mut doc);
+    if options.escape_scripts {
+        for (event, _) in &mut events {
+            if let Event::Html(html) | Event::InlineHtml(html) = event {
+                if is_script(html) {
+                    *event = Event::Text(html.clone());
+                }
+            }
+        }
+    }
     doc.html = render(events, &heading_ids, title_h1, &mut doc);
     doc
+}
+
+/// Raw HTML that runs code: `<script>`, or an inline `on…=` handler.
+pub fn is_script(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    lower.contains("<script") || lower.contains("javascript:") || has_event_handler(&lower)
+}
+
+fn has_event_handler(lower: &str) -> bool {
+    let bytes = lower.as_bytes();
+    lower.match_indices(" on").any(|(i, _)| {
+        let rest = &bytes[i + 3..];
+        let name = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        name >= 3 && rest.get(name) == Some(&b'=') && lower[..i].rfind('<') > lower[..i].rfind('>')
+    })
+}
+
+/// Link schemes that run code when followed.
+pub fn is_dangerous_link(dest: &str) -> bool {
+    let lower: String = dest
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    lower.starts_with("javascript:")
+        || lower.starts_with("vbscript:")
+        || (lower.starts_with("data:") && !lower.starts_with("data:image/")
+            || lower.starts_with("data:image/svg"))
 }
 
 fn slot_prefix(body: &str) -> String {
@@ -175,6 +231,7 @@ fn assign_heading_ids(
             _ => None,
         }))
         .collect();
+    let mut suffixes: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut ids = Vec::new();
     let mut title_range = None;
     let mut i = 0;
@@ -198,11 +255,13 @@ fn assign_heading_ids(
                         s if s.is_empty() => "section".to_string(),
                         s => s,
                     };
+                    // Number duplicates from where this base last stopped,
+                    // so a page of 100,000 equal headings stays linear.
+                    let next = suffixes.entry(base.clone()).or_insert(1);
                     let mut id = base.clone();
-                    let mut n = 1;
                     while used.contains(&id) {
-                        id = format!("{base}-{n}");
-                        n += 1;
+                        id = format!("{base}-{next}");
+                        *next += 1;
                     }
                     used.insert(id.clone());
                     (id, false)
@@ -406,6 +465,9 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
             Event::Rule => doc.stats.rules += 1,
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_anchors(html, &mut doc.other_anchors);
+                if is_script(html) {
+                    doc.scripts.push(at);
+                }
                 let trimmed = html.trim_start();
                 if let Some(rest) = trimmed.strip_prefix("<!--") {
                     let inner = rest.split("-->").next().unwrap_or(rest);
@@ -423,6 +485,10 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
 /// Relative and root-relative destinations may need rewriting; anchors on the
 /// same page, absolute URLs and e-mail autolinks never do.
 fn needs_slot(link_type: LinkType, dest: &str) -> bool {
+    // `javascript:` links are slotted so resolution can neutralise them.
+    if is_dangerous_link(dest) {
+        return true;
+    }
     if matches!(link_type, LinkType::Email)
         || dest.is_empty()
         || dest.starts_with('#')
@@ -701,6 +767,37 @@ mod tests {
         assert_eq!(doc.comments.len(), 1);
         assert_eq!(doc.comments[0].text, "cmkb-disable rigid-script -- reason");
         assert_eq!(doc.comments[0].offset, 5 + 7);
+    }
+
+    #[test]
+    fn scripts_are_recognised_and_can_be_escaped() {
+        let text = "<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)> and <b onclick=\"x()\">b</b>.\n";
+        let doc = parse(text, 0, None);
+        assert_eq!(doc.scripts.len(), 3);
+        assert!(doc.html.contains("<script>alert(1)</script>"));
+        let escaped = parse_with(
+            text,
+            0,
+            None,
+            ParseOptions {
+                escape_scripts: true,
+            },
+        );
+        assert!(!escaped.html.contains("<script>"), "{}", escaped.html);
+        assert!(escaped.html.contains("&lt;script&gt;"));
+        assert!(!escaped.html.contains("<img src=x onerror"));
+        assert!(!is_script("<p>one only</p>"));
+    }
+
+    #[test]
+    fn dangerous_links() {
+        assert!(is_dangerous_link("javascript:alert(1)"));
+        assert!(is_dangerous_link(" JavaScript:alert(1)"));
+        assert!(is_dangerous_link("java\tscript:alert(1)"));
+        assert!(is_dangerous_link("data:text/html,<script>"));
+        assert!(is_dangerous_link("data:image/svg+xml,<svg onload=x>"));
+        assert!(!is_dangerous_link("data:image/png;base64,AAAA"));
+        assert!(!is_dangerous_link("https://example.org"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod personal_data;
 mod review_overdue;
 mod rigid_script;
 mod translation_parity;
+mod unsafe_content;
 
 /// Which rule reports a missing required section: the one whose principle
 /// the section serves. Sections not listed here are `frontmatter-schema`'s.
@@ -43,6 +44,7 @@ pub fn all() -> Vec<Box<dyn Rule>> {
         Box::new(review_overdue::ReviewOverdue),
         Box::new(broken_link::BrokenLink),
         Box::new(translation_parity::TranslationParity),
+        Box::new(unsafe_content::UnsafeContent),
     ]
 }
 
