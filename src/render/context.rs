@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
 
+use super::decorate::Decorations;
 use super::listing::{SectionVariant, Taxonomy, Term};
 use super::Listings;
 use crate::content::{Page, Site};
@@ -21,6 +22,11 @@ pub struct Shared<'a> {
     site_value: Value,
     strings: HashMap<String, Value>,
     nav: HashMap<String, Value>,
+    /// Per language: what the theme adds to rendered Markdown.
+    decorations: HashMap<String, Decorations>,
+    /// Per site language: the review dashboard's URL and output path, when
+    /// the theme has `dashboard.html` and no page already sits there.
+    dashboards: BTreeMap<String, (String, String)>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +97,47 @@ struct NavNode {
     page_count: usize,
     pages: Vec<Link>,
     children: Vec<NavNode>,
+}
+
+#[derive(Serialize, Default)]
+struct DashboardCounts {
+    total: usize,
+    overdue: usize,
+    due_soon: usize,
+    ok: usize,
+    /// Pages with no review date.
+    unscheduled: usize,
+}
+
+impl DashboardCounts {
+    fn add(&mut self, status: Option<&str>) {
+        self.total += 1;
+        match status {
+            Some("overdue") => self.overdue += 1,
+            Some("due-soon") => self.due_soon += 1,
+            Some(_) => self.ok += 1,
+            None => self.unscheduled += 1,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DashboardRow {
+    title: String,
+    url: String,
+    lang: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    reviewed: Option<String>,
+    review_by: Option<String>,
+    review_status: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DashboardGroup {
+    owner: Option<String>,
+    counts: DashboardCounts,
+    pages: Vec<DashboardRow>,
 }
 
 /// Sections with more pages than this list none in the navigation: a
@@ -181,12 +228,50 @@ impl<'a> Shared<'a> {
                 )
             })
             .collect();
+        let decorations = strings
+            .iter()
+            .map(|(lang, value)| (lang.clone(), Decorations::from_strings(value)))
+            .collect();
+        let dashboards = if theme.templates.contains_key("dashboard.html") {
+            let taken: std::collections::HashSet<&str> = site
+                .included_pages()
+                .map(|(_, p)| p.output_path.as_str())
+                .chain(listings.variants.iter().map(|v| v.output_path.as_str()))
+                .collect();
+            config
+                .languages
+                .iter()
+                .filter_map(|lang| {
+                    let prefix = search_prefix(site, lang);
+                    let path = format!("{prefix}dashboard/index.html");
+                    (!taken.contains(path.as_str())).then(|| {
+                        (
+                            lang.clone(),
+                            (format!("{base_path}{prefix}dashboard/"), path),
+                        )
+                    })
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         Shared {
             site,
             listings,
             site_value,
             strings,
             nav,
+            decorations,
+            dashboards,
+        }
+    }
+
+    /// A page's body HTML with the theme's additions for its language.
+    fn content(&self, page: &Page) -> String {
+        let html = page.html();
+        match self.decorations.get(&page.lang) {
+            Some(d) if !d.is_empty() => d.apply(html, &page.doc.headings),
+            _ => html,
         }
     }
 
@@ -204,6 +289,10 @@ impl<'a> Shared<'a> {
         ctx.insert("current_url", current_url);
         ctx.insert("search_url", &search_url(self.site, lang));
         ctx.insert("home_url", &self.home_url(lang));
+        ctx.insert(
+            "dashboard_url",
+            &self.dashboards.get(lang).map(|(url, _)| url),
+        );
         ctx.insert(
             "nav",
             self.nav
@@ -293,7 +382,7 @@ impl<'a> Shared<'a> {
         let value = PageValue {
             title: &page.title,
             description: page.meta.description.as_deref().unwrap_or(""),
-            content: page.html(),
+            content: self.content(page),
             url: &page.url,
             permalink: permalink(&site.config.base_url, &page.url),
             lang: &page.lang,
@@ -364,7 +453,7 @@ impl<'a> Shared<'a> {
             })
             .collect();
         let (content, lang) = match variant.page {
-            Some(p) => (site.pages[p].html(), site.pages[p].lang.as_str()),
+            Some(p) => (self.content(&site.pages[p]), site.pages[p].lang.as_str()),
             None => (String::new(), variant.lang.as_str()),
         };
         ctx.insert(
@@ -459,6 +548,117 @@ impl<'a> Shared<'a> {
         ctx.insert("translations", &Vec::<Value>::new());
         ctx.insert("breadcrumbs", &Vec::<Value>::new());
         ctx
+    }
+
+    /// The review dashboards to render: (language, output path).
+    pub fn dashboard_pages(&self) -> Vec<(String, String)> {
+        self.dashboards
+            .iter()
+            .map(|(lang, (_, path))| (lang.clone(), path.clone()))
+            .collect()
+    }
+
+    /// The review dashboard of a language: every page of this build's
+    /// audience, grouped by owner, what needs attention first.
+    pub fn dashboard(&self, lang: &str) -> Context {
+        let site = self.site;
+        let url = self
+            .dashboards
+            .get(lang)
+            .map(|(url, _)| url.clone())
+            .unwrap_or_default();
+        let mut ctx = self.base(lang, &url);
+        let mut rows: Vec<(u8, Option<Date>, String, &Page)> = site
+            .included_pages()
+            .filter(|(_, p)| !p.is_section_index)
+            .map(|(_, p)| {
+                let due = p.review_due(&site.config);
+                let rank = match review_status(due, site.today) {
+                    Some("overdue") => 0,
+                    Some("due-soon") => 1,
+                    None => 2,
+                    _ => 3,
+                };
+                (rank, due, crate::slug::fold(&p.title), p)
+            })
+            .collect();
+        // Most urgent first; an undated page sorts after the dated ones of its rank.
+        rows.sort_by(|a, b| {
+            (a.0, a.1.is_none(), a.1, &a.2, &a.3.url).cmp(&(b.0, b.1.is_none(), b.1, &b.2, &b.3.url))
+        });
+        let mut groups: Vec<DashboardGroup> = Vec::new();
+        let mut totals = DashboardCounts::default();
+        for (_, due, _, page) in rows {
+            let owner = page.meta.owner.as_deref().filter(|o| !o.trim().is_empty());
+            let status = review_status(due, site.today);
+            let at = match groups.iter().position(|g| g.owner.as_deref() == owner) {
+                Some(at) => at,
+                None => {
+                    groups.push(DashboardGroup {
+                        owner: owner.map(str::to_string),
+                        counts: DashboardCounts::default(),
+                        pages: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            groups[at].counts.add(status);
+            totals.add(status);
+            groups[at].pages.push(DashboardRow {
+                title: page.title.clone(),
+                url: page.url.clone(),
+                lang: page.lang.clone(),
+                kind: page.kind().map(str::to_string),
+                reviewed: page.meta.reviewed.map(|d| d.to_string()),
+                review_by: due.map(|d| d.to_string()),
+                review_status: status,
+            });
+        }
+        // Owners with the most overdue guidance first, then due soon, then by
+        // name; pages nobody owns last.
+        groups.sort_by(|a, b| {
+            (b.counts.overdue, b.counts.due_soon, a.owner.is_none(), &a.owner).cmp(&(
+                a.counts.overdue,
+                a.counts.due_soon,
+                b.owner.is_none(),
+                &b.owner,
+            ))
+        });
+        let title = self.string(lang, "dashboard", "Review dashboard");
+        ctx.insert(
+            "dashboard",
+            &serde_json::json!({
+                "title": title,
+                "url": url,
+                "today": site.today.to_string(),
+                "counts": totals,
+                "owners": groups,
+            }),
+        );
+        let translations: Vec<Translation> = self
+            .dashboards
+            .iter()
+            .filter(|(other, _)| other.as_str() != lang)
+            .map(|(other, (url, _))| Translation {
+                lang: other.clone(),
+                lang_name: super::language_name(other),
+                url: url.clone(),
+                permalink: permalink(&site.config.base_url, url),
+                title: self.string(other, "dashboard", "Review dashboard"),
+            })
+            .collect();
+        ctx.insert("translations", &translations);
+        ctx.insert("breadcrumbs", &self.crumbs(0, lang));
+        ctx
+    }
+
+    fn string(&self, lang: &str, key: &str, default: &str) -> String {
+        self.strings
+            .get(lang)
+            .and_then(|s| s.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or(default)
+            .to_string()
     }
 
     fn home_url(&self, lang: &str) -> String {

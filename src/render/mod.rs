@@ -8,6 +8,7 @@
 //! bytes however the threads interleave.
 
 mod context;
+mod decorate;
 mod feeds;
 mod listing;
 
@@ -114,6 +115,11 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
             let html = render_one(&tera, theme, "search.html", &ctx.search(lang), &path)?;
             sink.put(&path, Content::Bytes(html.into_bytes()))?;
         }
+    }
+    // The review dashboard, once per site language, when the theme has one.
+    for (lang, path) in ctx.dashboard_pages() {
+        let html = render_one(&tera, theme, "dashboard.html", &ctx.dashboard(&lang), &path)?;
+        sink.put(&path, Content::Bytes(html.into_bytes()))?;
     }
     let not_found = render_one(&tera, theme, "404.html", &ctx.not_found(), "404.html")?;
     sink.put("404.html", Content::Bytes(not_found.into_bytes()))?;

@@ -1,0 +1,164 @@
+//! Accessibility touches on a page's rendered Markdown, in the page's
+//! language, for themes that ask for them through their UI strings:
+//!
+//! - `heading_anchor` (e.g. `"Link to this section: {title}"`): every heading
+//!   of the body is followed by a link to itself, so readers can copy it:
+//!   `<div class="heading heading-2"><h2 id="x">Text</h2><a class="heading-anchor"
+//!   href="#x"><span aria-hidden="true">#</span><span class="visually-hidden">Link
+//!   to this section: Text</span></a></div>`. The link sits beside the heading,
+//!   not inside it, so the heading's accessible name stays its text.
+//! - `task_done` / `task_open`: the disabled checkboxes of task lists are
+//!   hidden from assistive technology and their state is said in words
+//!   instead ("Done: …"), since a disabled, unlabelled checkbox tells a
+//!   screen-reader user nothing.
+//!
+//! A theme without those strings gets pulldown-cmark's HTML untouched.
+
+use crate::markdown::Heading;
+
+/// What to add, in the page's language.
+#[derive(Debug, Clone, Default)]
+pub struct Decorations {
+    /// The heading anchor's accessible name; `{title}` is the heading text.
+    pub heading_anchor: Option<String>,
+    /// Words for a ticked and an unticked task, said before the item's text.
+    pub task_done: Option<String>,
+    pub task_open: Option<String>,
+}
+
+impl Decorations {
+    pub fn from_strings(strings: &serde_json::Value) -> Decorations {
+        let get = |key: &str| {
+            strings
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+        };
+        Decorations {
+            heading_anchor: get("heading_anchor"),
+            task_done: get("task_done"),
+            task_open: get("task_open"),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heading_anchor.is_none() && self.task_done.is_none() && self.task_open.is_none()
+    }
+
+    pub fn apply(&self, html: String, headings: &[Heading]) -> String {
+        let mut html = html;
+        if let Some(label) = &self.heading_anchor {
+            html = heading_anchors(&html, headings, label);
+        }
+        if let (Some(done), Some(open)) = (&self.task_done, &self.task_open) {
+            html = task_checkboxes(&html, done, open);
+        }
+        html
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+/// Wraps each rendered heading (found in document order by its level and
+/// id, exactly as pulldown-cmark writes them) with its anchor link.
+fn heading_anchors(html: &str, headings: &[Heading], label: &str) -> String {
+    let mut out = String::with_capacity(html.len() + headings.len() * 160);
+    let mut rest = html;
+    for heading in headings.iter().filter(|h| !h.is_title) {
+        let id = escape(&heading.id);
+        let open = format!("<h{} id=\"{id}\"", heading.level);
+        let close = format!("</h{}>", heading.level);
+        let Some(start) = rest.find(&open) else {
+            continue;
+        };
+        // `open` ends with the id's closing quote, so `id="a"` never matches `id="ab"`.
+        let Some(end) = rest[start..]
+            .find(&close)
+            .map(|i| start + i + close.len())
+        else {
+            continue;
+        };
+        let name = escape(&label.replace("{title}", heading.text.trim()));
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "<div class=\"heading heading-{}\">",
+            heading.level
+        ));
+        out.push_str(&rest[start..end]);
+        out.push_str(&format!(
+            "<a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">{name}</span></a></div>"
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// pulldown-cmark's task-list markers.
+const TASK_OPEN: &str = "<input disabled=\"\" type=\"checkbox\"/>";
+const TASK_DONE: &str = "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>";
+
+fn task_checkboxes(html: &str, done: &str, open: &str) -> String {
+    if !html.contains(TASK_OPEN) && !html.contains(TASK_DONE) {
+        return html.to_string();
+    }
+    let marker = |checked: bool, words: &str| {
+        format!(
+            "<input class=\"task-checkbox\" type=\"checkbox\" disabled{} aria-hidden=\"true\"><span class=\"visually-hidden\">{}: </span>",
+            if checked { " checked" } else { "" },
+            escape(words)
+        )
+    };
+    html.replace(TASK_DONE, &marker(true, done))
+        .replace(TASK_OPEN, &marker(false, open))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heading(level: u8, id: &str, text: &str) -> Heading {
+        Heading {
+            level,
+            text: text.into(),
+            id: id.into(),
+            explicit_id: false,
+            offset: 0,
+            is_title: false,
+        }
+    }
+
+    #[test]
+    fn headings_get_an_anchor_beside_them() {
+        let html = "<p>x</p>\n<h2 id=\"ab\">A &amp; B</h2>\n<h3 id=\"c\" class=\"k\">C</h3>\n";
+        let out = heading_anchors(
+            html,
+            &[heading(2, "ab", "A & B"), heading(3, "c", "C")],
+            "Link to this section: {title}",
+        );
+        assert!(out.contains("<div class=\"heading heading-2\"><h2 id=\"ab\">A &amp; B</h2><a class=\"heading-anchor\" href=\"#ab\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: A &amp; B</span></a></div>"), "{out}");
+        assert!(out.contains("<div class=\"heading heading-3\"><h3 id=\"c\" class=\"k\">C</h3><a class=\"heading-anchor\" href=\"#c\">"), "{out}");
+        assert!(out.starts_with("<p>x</p>\n"));
+    }
+
+    #[test]
+    fn a_missing_heading_is_skipped_and_the_rest_still_found() {
+        let html = "<h2 id=\"b\">B</h2>";
+        let out = heading_anchors(html, &[heading(2, "a", "A"), heading(2, "b", "B")], "{title}");
+        assert!(out.contains("href=\"#b\""), "{out}");
+        assert!(!out.contains("href=\"#a\""), "{out}");
+    }
+
+    #[test]
+    fn task_checkboxes_say_their_state() {
+        let html = format!("<ul>\n<li>{TASK_OPEN}\nOne</li>\n<li>{TASK_DONE}\nTwo</li>\n</ul>");
+        let out = task_checkboxes(&html, "Done", "To do");
+        assert!(out.contains("aria-hidden=\"true\"><span class=\"visually-hidden\">To do: </span>\nOne"), "{out}");
+        assert!(out.contains("disabled checked aria-hidden=\"true\"><span class=\"visually-hidden\">Done: </span>\nTwo"), "{out}");
+    }
+}
