@@ -11,6 +11,7 @@ use crate::content::{self, Audience, LoadOptions, Site};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::output::{Content, Sink, Staging};
+use crate::progress::{Progress, Silent};
 use crate::render;
 use crate::search;
 use crate::theme::Theme;
@@ -43,17 +44,37 @@ impl BuildReport {
     }
 }
 
-/// Stage timer: `--verbose` prints these, the benchmarks read them.
-struct Stages(Vec<(&'static str, Duration)>, Instant);
+/// Stage timer: `--verbose` prints these, the benchmarks read them. Each
+/// stage's end is also reported to the build's [`Progress`].
+struct Stages<'p>(Vec<(&'static str, Duration)>, Instant, &'p dyn Progress);
 
-impl Stages {
-    fn new() -> Stages {
-        Stages(Vec::new(), Instant::now())
+impl<'p> Stages<'p> {
+    fn new(progress: &'p dyn Progress) -> Stages<'p> {
+        progress.start("config", None);
+        Stages(Vec::new(), Instant::now(), progress)
     }
     fn done(&mut self, name: &'static str) {
+        self.done_with(name, None);
+    }
+    fn done_with(&mut self, name: &'static str, count: Option<u64>) {
         let now = Instant::now();
         self.0.push((name, now - self.1));
+        self.2.finish(name, now - self.1, count);
         self.1 = now;
+    }
+}
+
+/// A sink that reports each file to the build's [`Progress`].
+struct Counted<'a> {
+    inner: &'a dyn Sink,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, path: &str, content: Content) -> Result<()> {
+        let result = self.inner.put(path, content);
+        self.progress.step();
+        result
     }
 }
 
@@ -61,7 +82,13 @@ impl Stages {
 /// the report (and leave the output untouched when any is an error); an
 /// `Err` means the build could not run at all.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let mut stages = Stages::new();
+    build_with_progress(options, &Silent)
+}
+
+/// [`build()`], telling `progress` how it goes: stage by stage, and file by
+/// file while rendering.
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    let mut stages = Stages::new(progress);
     let root = &options.root;
     let mut config = Config::load(root)?;
     if let Some(base_url) = &options.base_url {
@@ -77,9 +104,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let checker = Checker::new(&config)?;
     stages.done("config");
 
+    progress.start("load", None);
     let site = load_site(root, config, &theme, options, Some(output_dir.clone()))?;
-    stages.done("load");
+    stages.done_with("load", Some(site.included_pages().count() as u64));
 
+    progress.start("check", None);
     let diagnostics = checker.run(&site);
     stages.done("check");
 
@@ -91,11 +120,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         diagnostics,
         timings: Vec::new(),
     };
-    let fail_build = site.config.check.fail_build;
     let blocking = report
         .diagnostics
         .iter()
-        .any(|d| d.severity == Severity::Error && (fail_build || !is_guidance_rule(&d.rule)));
+        .any(|d| stops_build(d, &site.config));
     if blocking {
         report.timings = stages.0;
         return Ok(report);
@@ -104,13 +132,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Pages stream into a staging folder as they render; it replaces the
     // output folder only once everything is written.
     let staging = Staging::new(&output_dir)?;
-    render::render_into(&site, &theme, &staging)?;
-    stages.done("render");
+    // An estimate: listings and tag pages come on top.
+    let expected = site.included_pages().count() + site.assets.len() + theme.static_files.len();
+    progress.start("render", Some(expected as u64));
+    render::render_into(
+        &site,
+        &theme,
+        &Counted {
+            inner: &staging,
+            progress,
+        },
+    )?;
+    stages.done_with("render", Some(staging.file_count() as u64));
+    progress.start("index", None);
     for (path, bytes) in search::index(&site) {
         staging.put(&path, Content::Bytes(bytes))?;
     }
     stages.done("index");
     report.files = staging.file_count();
+    progress.start("write", None);
     staging.commit()?;
     stages.done("write");
     report.written = true;
@@ -137,6 +177,12 @@ pub fn load_site(
             static_files,
         },
     )
+}
+
+/// Whether a finding keeps the site from being published: an error, unless
+/// it is a guidance rule and `fail_build = false`.
+pub fn stops_build(d: &Diagnostic, config: &Config) -> bool {
+    d.severity == Severity::Error && (config.check.fail_build || !is_guidance_rule(&d.rule))
 }
 
 /// Guidance rules may be configured not to fail the build (`fail_build =

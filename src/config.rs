@@ -51,6 +51,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub content_dir: Option<PathBuf>,
     pub taxonomies: Vec<String>,
+    /// The team `cmkb new` writes as a new page's `owner` (a team, not a person).
+    pub default_owner: Option<String>,
     /// Content types and what each requires; see [`TypeSpec`].
     pub types: BTreeMap<String, TypeSpec>,
     pub check: CheckConfig,
@@ -130,6 +132,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             content_dir: None,
             taxonomies: vec!["tags".into()],
+            default_owner: None,
             types: default_types(),
             check: CheckConfig::default(),
             markdown: MarkdownConfig::default(),

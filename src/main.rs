@@ -6,10 +6,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use cmkb::content::Audience;
 use cmkb::{BuildOptions, Diagnostic, Severity};
 use jiff::civil::Date;
+
+mod cli_scaffold;
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +39,28 @@ enum Command {
         after_help = "Examples:\n  cmkb check\n  cmkb check --format github              (annotations on a pull request)\n  cmkb check --format sarif > cmkb.sarif   (GitHub code scanning)\n  cmkb check --deny warnings               (warnings fail too)\n\nExit codes: 0 no errors, 1 errors found, 2 usage, configuration or I/O failure.\nSilence one finding with a reason: <!-- cmkb-disable-next-line rule-id -- reason -->"
     )]
     Check(CheckArgs),
+    /// Start a new knowledge base: site.toml, a home page and one guide,
+    /// playbook, policy and template in both languages.
+    #[command(
+        after_help = "Examples:\n  cmkb init kb                     a Spanish site, with English translations, in ./kb\n  cmkb init --lang en              an English site here\n  cmkb init kb --ci github         plus workflows that check pull requests and publish to GitHub Pages\n  cmkb init --ci github --only-ci  add only the workflows to an existing site\n\nNothing is overwritten unless --force is given; cmkb says which files are in the way."
+    )]
+    Init(cli_scaffold::InitArgs),
+    /// Start a page of a content type, with its required fields and sections
+    /// in place and a prompt in each.
+    #[command(
+        after_help = "Examples:\n  cmkb new playbook \"Responder a una crisis\"\n  cmkb new guide \"Saying no with reasons\" --lang en\n  cmkb new policy \"Datos de los miembros\" --section policies/privacy\n  cmkb new playbook \"Responding to a crisis\" --lang en --slug responder-a-una-crisis   (a translation)\n\nThe text comes from archetypes/TYPE.md in the site when there is one, else from the built-in archetype.\nPrints the new file's path on stdout; never replaces an existing file."
+    )]
+    New(cli_scaffold::NewArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  cmkb completions bash > ~/.local/share/bash-completion/completions/cmkb\n  cmkb completions zsh > ~/.zfunc/_cmkb          (with fpath+=~/.zfunc in ~/.zshrc)\n  cmkb completions fish > ~/.config/fish/completions/cmkb.fish\n  cmkb completions powershell >> $PROFILE"
+    )]
+    Completions(cli_scaffold::CompletionsArgs),
+    /// Print the manual page (roff), or write one per subcommand with --dir.
+    #[command(
+        after_help = "Examples:\n  cmkb man | man -l -\n  cmkb man --dir ~/.local/share/man/man1"
+    )]
+    Man(cli_scaffold::ManArgs),
 }
 
 #[derive(Args)]
@@ -114,6 +138,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Init(args) => cli_scaffold::init(args, today),
+        Command::New(args) => cli_scaffold::new(args, today),
+        Command::Completions(args) => cli_scaffold::completions(args, Cli::command()),
+        Command::Man(args) => cli_scaffold::man(args, Cli::command()),
     }
 }
 
@@ -181,7 +209,10 @@ fn build(args: BuildArgs) -> ExitCode {
         },
         today,
     };
-    let report = match cmkb::build(&options) {
+    let progress = cmkb::progress::Terminal::new(cmkb::progress::Mode::detect(args.quiet));
+    let result = cmkb::build::build_with_progress(&options, &progress);
+    progress.clear();
+    let report = match result {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");

@@ -315,3 +315,17 @@ fn the_output_folder_is_never_the_content() {
         .says("refusing");
     assert!(site.exists("content/a.md"));
 }
+
+#[test]
+fn a_slug_that_takes_a_folders_url_is_a_duplicate() {
+    let site = Fixture::site()
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\nslug = \"guias\"\n+++\nTexto.\n",
+        )
+        .file("content/guias/b.md", "+++\ntitle = \"B\"\n+++\nTexto.\n");
+    site.build()
+        .fails_with(1)
+        .says("error[duplicate-url]")
+        .says("content/guias/");
+}

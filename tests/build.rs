@@ -397,3 +397,26 @@ fn source_date_epoch_sets_today_for_review_status() {
     let late = site.read("public/a/index.html");
     assert_ne!(early, late, "the review status follows the date");
 }
+
+#[test]
+fn a_page_beside_a_folder_of_the_same_name_becomes_the_folder_page() {
+    let site = Fixture::site()
+        .file(
+            "content/bookdash.md",
+            "# Book Dash\n\nWhat a Book Dash is.\n",
+        )
+        .file(
+            "content/bookdash/application.md",
+            "# Application\n\nHow to apply.\n",
+        );
+    site.build().ok();
+    let html = site.read("public/bookdash/index.html");
+    assert!(
+        html.contains("What a Book Dash is."),
+        "the page's own text is not overwritten: {html}"
+    );
+    assert!(
+        html.contains("/kb/bookdash/application/"),
+        "and it lists the folder's pages"
+    );
+}

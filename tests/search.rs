@@ -394,7 +394,7 @@ fn every_indexed_word_finds_its_pages_in_a_generated_corpus() {
     assert!(status.success());
     std::fs::write(
         corpus.join("site.toml"),
-        "[check.rules.broken-link]\nseverity = \"warning\"\n[check.rules.confidential-leak]\nseverity = \"warning\"\n",
+        "[check]\nfail_build = false\n[check.rules.broken-link]\nseverity = \"warning\"\n[check.rules.confidential-leak]\nseverity = \"warning\"\n",
     )
     .unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_cmkb"))

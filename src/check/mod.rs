@@ -266,9 +266,18 @@ impl Checker {
     /// Runs every rule over the site's included pages, adds the site's own
     /// load diagnostics, applies suppressions and severities, and sorts.
     pub fn run(&self, site: &Site) -> Vec<Diagnostic> {
-        let config = &site.config;
         let pages: Vec<usize> = site.included_pages().map(|(i, _)| i).collect();
-        let mut found: Vec<Diagnostic> = pages
+        let found = self.page_findings(site, &pages);
+        self.finish(site, &pages, found, site.diagnostics.iter().cloned())
+    }
+
+    /// What the rules find looking at each of `pages` alone, before
+    /// suppressions and severities. They read only their page and the
+    /// configuration, so `serve` keeps these between edits and runs them
+    /// again for the pages that changed.
+    pub fn page_findings(&self, site: &Site, pages: &[usize]) -> Vec<Diagnostic> {
+        let config = &site.config;
+        pages
             .par_iter()
             .flat_map_iter(|&i| {
                 let page = &site.pages[i];
@@ -293,14 +302,28 @@ impl Checker {
                 }
                 out
             })
-            .collect();
+            .collect()
+    }
+
+    /// The rest of a check of `pages`, given what [`Checker::page_findings`]
+    /// found on them and the load diagnostics to report with them: the rules
+    /// that span pages (so `pages` must hold whole translation groups),
+    /// masking, the why, suppressions, severities and order.
+    pub fn finish(
+        &self,
+        site: &Site,
+        pages: &[usize],
+        mut found: Vec<Diagnostic>,
+        load: impl IntoIterator<Item = Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let config = &site.config;
         for rule in &self.rules {
             if is_off(config, rule.id()) {
                 continue;
             }
             let mut check = SiteCheck {
                 site,
-                pages: &pages,
+                pages,
                 settings: settings(config, rule.id()),
                 rule: rule.as_ref(),
                 found: Vec::new(),
@@ -308,11 +331,11 @@ impl Checker {
             rule.check_site(&mut check);
             found.append(&mut check.found);
         }
-        found.extend(site.diagnostics.iter().cloned());
+        found.extend(load);
         // Whatever a finding quotes, it never repeats a member's details.
         rules::personal_data::mask_all(&mut found, settings(config, "personal-data"));
         self.explain(site, &mut found);
-        let mut found = suppress::apply(site, &pages, found, |id| is_off(config, id));
+        let mut found = suppress::apply(site, pages, found, |id| is_off(config, id));
         crate::build::apply_severities(&mut found, config);
         diagnostic::sort(&mut found);
         found.dedup();

@@ -157,6 +157,12 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub assets: Vec<Asset>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What walking the content folder found (unreadable paths, links out of
+    /// the site). With `file_diagnostics`, where [`relink`] starts
+    /// `diagnostics` from, so the site-wide steps can run again after pages change.
+    pub walk_diagnostics: Vec<Diagnostic>,
+    /// What reading each Markdown file found, by its content-relative path.
+    pub file_diagnostics: BTreeMap<String, Vec<Diagnostic>>,
     /// `rel_path` → page index.
     pub by_path: HashMap<String, usize>,
     /// Accent- and case-folded `rel_path` → page index, for links typed differently.
@@ -216,26 +222,12 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site> {
             ),
         });
     }
-    let mut diagnostics = Vec::new();
-    let files = walk(root, &content_dir, &options, &mut diagnostics);
-
-    let parsed: Vec<std::result::Result<Page, Vec<Diagnostic>>> = files
+    let files = walk(root, &content_dir, options.output_dir.as_deref());
+    let parsed: Vec<ParsedFile> = files
         .markdown
         .par_iter()
-        .map(|(rel, abs)| read_page(root, rel, abs, &config))
+        .map(|(rel, abs)| parse_file(root, rel, abs, &config))
         .collect();
-    let mut pages = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(page) => pages.push(page),
-            Err(mut found) => diagnostics.append(&mut found),
-        }
-    }
-    // Pages whose front matter had errors are kept (so links to them resolve
-    // and their other problems are reported); their errors are diagnostics.
-    for page in &mut pages {
-        diagnostics.extend(page_field_errors(page));
-    }
 
     let mut site = Site {
         config,
@@ -243,45 +235,110 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site> {
         content_dir,
         audience: options.audience,
         today: options.today,
-        pages,
+        pages: Vec::with_capacity(parsed.len()),
         sections: Vec::new(),
-        assets: Vec::new(),
-        diagnostics,
+        assets: files
+            .assets
+            .into_iter()
+            .map(|(rel_path, abs_path)| Asset {
+                rel_path,
+                abs_path,
+                visibility: Visibility::Public,
+            })
+            .collect(),
+        diagnostics: Vec::new(),
+        walk_diagnostics: files.diagnostics,
+        file_diagnostics: BTreeMap::new(),
         by_path: HashMap::new(),
         by_folded_path: HashMap::new(),
         by_url: HashMap::new(),
         asset_index: HashMap::new(),
         static_files: options.static_files,
     };
-    build_sections(&mut site);
-    site.assets = files
+    for ((rel, _), parsed) in files.markdown.iter().zip(parsed) {
+        if !parsed.diagnostics.is_empty() {
+            site.file_diagnostics
+                .insert(rel.clone(), parsed.diagnostics);
+        }
+        site.pages.extend(parsed.page);
+    }
+    relink(&mut site);
+    Ok(site)
+}
+
+/// The site-wide steps, run on the pages and assets the site holds: sections
+/// and inherited visibility, duplicate URLs, link resolution. `load` ends
+/// with it; `serve` runs it again after pages were added, removed or changed
+/// in what other pages see of them. `diagnostics` starts over from
+/// `walk_diagnostics` and `file_diagnostics`.
+pub fn relink(site: &mut Site) {
+    site.diagnostics = site.walk_diagnostics.clone();
+    site.diagnostics
+        .extend(site.file_diagnostics.values().flatten().cloned());
+    // Chapter pages were made section pages by the last run; start from what
+    // the file names say.
+    for page in &mut site.pages {
+        page.is_section_index = is_index_file(&page.rel_path, &site.config);
+    }
+    build_sections(site);
+    let visibilities: Vec<Visibility> = site
         .assets
-        .into_iter()
-        .map(|(rel_path, abs_path)| {
-            let dir = parent_dir(&rel_path);
-            let visibility = section_visibility(&site, &dir);
-            Asset {
-                rel_path,
-                abs_path,
-                visibility,
-            }
-        })
+        .iter()
+        .map(|asset| section_visibility(site, &parent_dir(&asset.rel_path)))
         .collect();
+    for (asset, visibility) in site.assets.iter_mut().zip(visibilities) {
+        asset.visibility = visibility;
+    }
     site.asset_index = site
         .assets
         .iter()
         .enumerate()
         .map(|(i, a)| (a.rel_path.clone(), i))
         .collect();
-    check_types_and_urls(&mut site);
-    resolve::resolve(&mut site);
+    check_types_and_urls(site);
+    resolve::resolve(site);
     crate::diagnostic::sort(&mut site.diagnostics);
-    Ok(site)
 }
 
-struct Files {
-    markdown: Vec<(String, PathBuf)>,
-    assets: Vec<(String, PathBuf)>,
+/// Swaps in a re-read version of page `index` whose change nothing else
+/// reads — same file, URL, anchors, visibility, listing fields; `serve`
+/// decides that — so only its own links are resolved again and only its own
+/// diagnostics replaced. Anything more needs [`relink`].
+pub fn replace_page(site: &mut Site, index: usize, mut page: Page, diagnostics: Vec<Diagnostic>) {
+    let old = &site.pages[index];
+    debug_assert_eq!(old.rel_path, page.rel_path);
+    page.visibility = old.visibility;
+    page.included = old.included;
+    page.is_section_index = old.is_section_index;
+    let path = page.source.path.clone();
+    let mut fresh = diagnostics.clone();
+    if diagnostics.is_empty() {
+        site.file_diagnostics.remove(&page.rel_path);
+    } else {
+        site.file_diagnostics
+            .insert(page.rel_path.clone(), diagnostics);
+    }
+    let known: Vec<&str> = site.config.types.keys().map(String::as_str).collect();
+    fresh.extend(unknown_type(&page, &site.config, &known));
+    site.pages[index] = page;
+    if site.pages[index].included {
+        let (urls, mut found) = resolve::page_links(site, index);
+        site.pages[index].slot_urls = urls;
+        fresh.append(&mut found);
+    }
+    // Duplicate URLs involve other pages, and the URL did not change.
+    site.diagnostics
+        .retain(|d| d.path != path || d.rule == "duplicate-url");
+    site.diagnostics.append(&mut fresh);
+    crate::diagnostic::sort(&mut site.diagnostics);
+}
+
+/// The files of a content folder, each as (content-relative path, path on
+/// disk), in walk order; and what could not be walked.
+pub struct Files {
+    pub markdown: Vec<(String, PathBuf)>,
+    pub assets: Vec<(String, PathBuf)>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Folders that hold the site's machinery, not content, when the content is
@@ -297,21 +354,17 @@ const NOT_CONTENT: &[&str] = &[
     "node_modules",
 ];
 
-fn walk(
-    root: &Path,
-    content_dir: &Path,
-    options: &LoadOptions,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Files {
+/// Lists the content folder: Markdown pages and the other files beside them,
+/// skipping hidden files, editor leftovers and the output folder.
+pub fn walk(root: &Path, content_dir: &Path, output_dir: Option<&Path>) -> Files {
     let mut files = Files {
         markdown: Vec::new(),
         assets: Vec::new(),
+        diagnostics: Vec::new(),
     };
+    let diagnostics = &mut files.diagnostics;
     let content_is_root = content_dir == root;
-    let output = options
-        .output_dir
-        .as_ref()
-        .and_then(|o| std::fs::canonicalize(o).ok());
+    let output = output_dir.and_then(|o| std::fs::canonicalize(o).ok());
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -416,6 +469,41 @@ fn parent_dir(rel: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One Markdown file read and parsed on its own: its page (kept even when its
+/// front matter has errors, so links to it resolve), and the problems found
+/// in the file.
+pub struct ParsedFile {
+    pub page: Option<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and parses one Markdown file; `load` runs it for every file, `serve`
+/// for the files that changed.
+pub fn parse_file(root: &Path, rel: &str, abs: &Path, config: &Config) -> ParsedFile {
+    match read_page(root, rel, abs, config) {
+        Ok(mut page) => {
+            // Front-matter errors are reported with the source lines.
+            let diagnostics = page_field_errors(&mut page);
+            ParsedFile {
+                page: Some(page),
+                diagnostics,
+            }
+        }
+        Err(diagnostics) => ParsedFile {
+            page: None,
+            diagnostics,
+        },
+    }
+}
+
+/// Whether a file names its folder's section (`_index.md`, `index.en.md`).
+fn is_index_file(rel: &str, config: &Config) -> bool {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = file.get(..file.len().saturating_sub(3)).unwrap_or(file);
+    let (stem, _) = split_language_suffix(stem, config);
+    stem == "_index" || stem == "index"
+}
+
 /// Reads one Markdown file and parses it. Per-file problems that leave no page
 /// (unreadable, not UTF-8, unparsable front matter) come back as diagnostics.
 fn read_page(
@@ -475,7 +563,7 @@ fn read_page(
         .clone()
         .or_else(|| suffix_lang.clone())
         .unwrap_or_else(|| config.default_language.clone());
-    let is_section_index = stem == "_index" || stem == "index";
+    let is_section_index = is_index_file(rel, config);
     let title = meta
         .title
         .clone()
@@ -668,6 +756,7 @@ fn build_sections(site: &mut Site) {
             sections[parent].children.push(i);
         }
     }
+    adopt_chapter_pages(site, &mut sections);
     // Parents sort before children (BTreeMap order), so one pass inherits.
     for i in 0..sections.len() {
         let inherited = sections[i]
@@ -721,6 +810,52 @@ fn build_sections(site: &mut Site) {
     site.sections = sections;
 }
 
+/// A page `x.md` beside a folder `x/` with no `_index.md` has the folder's
+/// URL (`/x/`): it is the folder's introduction (as in the Turing Way's
+/// chapter pages), so it becomes the section's page instead of being
+/// overwritten by a generated listing.
+fn adopt_chapter_pages(site: &mut Site, sections: &mut [Section]) {
+    let default_language = site.config.default_language.clone();
+    for i in 0..sections.len() {
+        let Some(parent) = sections[i].parent else {
+            continue;
+        };
+        if !sections[i].index_pages.is_empty() {
+            continue;
+        }
+        let dir = sections[i].dir.clone();
+        let name = dir.rsplit('/').next().unwrap_or(&dir).to_string();
+        let expected: String = dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{}/", slug::path_segment(s)))
+            .collect();
+        let chapters: Vec<usize> = sections[parent]
+            .pages
+            .iter()
+            .copied()
+            .filter(|&p| {
+                let page = &site.pages[p];
+                let stem = page.rel_path.rsplit('/').next().unwrap_or("");
+                let stem = stem.strip_suffix(".md").unwrap_or(stem);
+                let stem = stem.split('.').next().unwrap_or(stem);
+                stem == name && page.output_path.ends_with(&format!("{expected}index.html"))
+            })
+            .collect();
+        if chapters.is_empty() {
+            continue;
+        }
+        sections[parent].pages.retain(|p| !chapters.contains(p));
+        for &p in &chapters {
+            site.pages[p].is_section_index = true;
+        }
+        // The default language's version first, as with `_index.md`.
+        let mut chapters = chapters;
+        chapters.sort_by_key(|&p| site.pages[p].lang != default_language);
+        sections[i].index_pages = chapters;
+    }
+}
+
 fn section_visibility(site: &Site, dir: &str) -> Visibility {
     let mut dir = dir.to_string();
     loop {
@@ -734,26 +869,35 @@ fn section_visibility(site: &Site, dir: &str) -> Visibility {
     }
 }
 
+/// A page whose `type` the site does not declare.
+fn unknown_type(page: &Page, config: &Config, known: &[&str]) -> Option<Diagnostic> {
+    let kind = page.kind()?;
+    if config.types.contains_key(kind) {
+        return None;
+    }
+    let line = page.meta.line_of("type");
+    Some(
+        page.diagnostic_at_line(
+            "frontmatter-schema",
+            Severity::Error,
+            line,
+            format!(
+                "unknown content type `{kind}`{}",
+                crate::config::suggest(kind, known)
+            ),
+        )
+        .help("declare it in site.toml under [types.NAME], or use one of the declared types"),
+    )
+}
+
 /// Unknown content types, and two files that would be written to one URL.
 fn check_types_and_urls(site: &mut Site) {
     let known: Vec<&str> = site.config.types.keys().map(String::as_str).collect();
-    let mut found = Vec::new();
-    for page in &site.pages {
-        if let Some(kind) = page.kind() {
-            if !site.config.types.contains_key(kind) {
-                let line = page.meta.line_of("type");
-                found.push(
-                    page.diagnostic_at_line(
-                        "frontmatter-schema",
-                        Severity::Error,
-                        line,
-                        format!("unknown content type `{kind}`{}", crate::config::suggest(kind, &known)),
-                    )
-                    .help("declare it in site.toml under [types.NAME], or use one of the declared types"),
-                );
-            }
-        }
-    }
+    let mut found: Vec<Diagnostic> = site
+        .pages
+        .iter()
+        .filter_map(|page| unknown_type(page, &site.config, &known))
+        .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, page) in site.pages.iter().enumerate() {
         if !page.included {
@@ -781,6 +925,34 @@ fn check_types_and_urls(site: &mut Site) {
             );
         } else {
             seen.insert(key, i);
+        }
+    }
+    // A folder without `_index.md` gets a generated listing at its URL; a
+    // page given that URL by its `slug` would be overwritten by it.
+    for section in site
+        .sections
+        .iter()
+        .filter(|s| s.index_pages.is_empty() && !s.dir.is_empty())
+    {
+        let path: String = section
+            .dir
+            .split('/')
+            .map(|s| format!("{}/", slug::path_segment(s)))
+            .collect();
+        if let Some(&p) = seen.get(&format!("{path}index.html").to_lowercase()) {
+            let page = &site.pages[p];
+            found.push(
+                Diagnostic::new(
+                    "duplicate-url",
+                    Severity::Error,
+                    &page.source.path,
+                    format!(
+                        "this page and the folder content/{}/ would both be written to {}",
+                        section.dir, page.url
+                    ),
+                )
+                .help("give the page another `slug`, or turn it into the folder's page by moving it to the folder's _index.md"),
+            );
         }
     }
     site.diagnostics.extend(found);

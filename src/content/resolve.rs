@@ -25,29 +25,8 @@ pub fn resolve(site: &mut Site) {
         .par_iter()
         .enumerate()
         .filter(|(_, page)| page.included)
-        .map(|(i, page)| {
-            let mut urls = Vec::new();
-            let mut found = Vec::new();
-            let lang = Lang::of(&page.lang);
-            for link in &page.doc.links {
-                // Absolute URLs, `mailto:` and the like are the writer's business.
-                if link.slot.is_none() && !link.dest.starts_with('#') {
-                    continue;
-                }
-                let outcome = Resolver {
-                    site,
-                    page,
-                    link,
-                    lang,
-                }
-                .resolve();
-                if link.slot.is_some() {
-                    urls.push(outcome.url.unwrap_or_else(|| link.dest.clone()));
-                }
-                if let Some(d) = outcome.problem {
-                    found.push(d);
-                }
-            }
+        .map(|(i, _)| {
+            let (urls, found) = page_links(site, i);
             (i, urls, found)
         })
         .collect();
@@ -55,6 +34,34 @@ pub fn resolve(site: &mut Site) {
         site.pages[i].slot_urls = urls;
         site.diagnostics.append(&mut found);
     }
+}
+
+/// One page's links: the URL of each link slot, and the links that lead nowhere.
+pub fn page_links(site: &Site, index: usize) -> (Vec<String>, Vec<Diagnostic>) {
+    let page = &site.pages[index];
+    let mut urls = Vec::new();
+    let mut found = Vec::new();
+    let lang = Lang::of(&page.lang);
+    for link in &page.doc.links {
+        // Absolute URLs, `mailto:` and the like are the writer's business.
+        if link.slot.is_none() && !link.dest.starts_with('#') {
+            continue;
+        }
+        let outcome = Resolver {
+            site,
+            page,
+            link,
+            lang,
+        }
+        .resolve();
+        if link.slot.is_some() {
+            urls.push(outcome.url.unwrap_or_else(|| link.dest.clone()));
+        }
+        if let Some(d) = outcome.problem {
+            found.push(d);
+        }
+    }
+    (urls, found)
 }
 
 struct Outcome {

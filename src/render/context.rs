@@ -266,6 +266,10 @@ impl<'a> Shared<'a> {
         }
     }
 
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
     /// A page's body HTML with the theme's additions for its language.
     fn content(&self, page: &Page) -> String {
         let html = page.html();
@@ -545,7 +549,25 @@ impl<'a> Shared<'a> {
     /// The search page of a language: `search/`, or `en/search/`.
     pub fn search(&self, lang: &str) -> Context {
         let mut ctx = self.base(lang, &search_url(self.site, lang));
-        ctx.insert("translations", &Vec::<Value>::new());
+        // The search pages of the other languages, for the language switcher.
+        let translations: Vec<Translation> = self
+            .site
+            .config
+            .languages
+            .iter()
+            .filter(|other| other.as_str() != lang)
+            .map(|other| {
+                let url = search_url(self.site, other);
+                Translation {
+                    lang: other.clone(),
+                    lang_name: super::language_name(other),
+                    permalink: permalink(&self.site.config.base_url, &url),
+                    url,
+                    title: self.string(other, "search_results", "Search"),
+                }
+            })
+            .collect();
+        ctx.insert("translations", &translations);
         ctx.insert("breadcrumbs", &Vec::<Value>::new());
         ctx
     }
@@ -584,7 +606,13 @@ impl<'a> Shared<'a> {
             .collect();
         // Most urgent first; an undated page sorts after the dated ones of its rank.
         rows.sort_by(|a, b| {
-            (a.0, a.1.is_none(), a.1, &a.2, &a.3.url).cmp(&(b.0, b.1.is_none(), b.1, &b.2, &b.3.url))
+            (a.0, a.1.is_none(), a.1, &a.2, &a.3.url).cmp(&(
+                b.0,
+                b.1.is_none(),
+                b.1,
+                &b.2,
+                &b.3.url,
+            ))
         });
         let mut groups: Vec<DashboardGroup> = Vec::new();
         let mut totals = DashboardCounts::default();
@@ -617,12 +645,18 @@ impl<'a> Shared<'a> {
         // Owners with the most overdue guidance first, then due soon, then by
         // name; pages nobody owns last.
         groups.sort_by(|a, b| {
-            (b.counts.overdue, b.counts.due_soon, a.owner.is_none(), &a.owner).cmp(&(
-                a.counts.overdue,
-                a.counts.due_soon,
-                b.owner.is_none(),
-                &b.owner,
-            ))
+            (
+                b.counts.overdue,
+                b.counts.due_soon,
+                a.owner.is_none(),
+                &a.owner,
+            )
+                .cmp(&(
+                    a.counts.overdue,
+                    a.counts.due_soon,
+                    b.owner.is_none(),
+                    &b.owner,
+                ))
         });
         let title = self.string(lang, "dashboard", "Review dashboard");
         ctx.insert(

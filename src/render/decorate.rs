@@ -7,6 +7,11 @@
 //!   href="#x"><span aria-hidden="true">#</span><span class="visually-hidden">Link
 //!   to this section: Text</span></a></div>`. The link sits beside the heading,
 //!   not inside it, so the heading's accessible name stays its text.
+//! - `table_region` (e.g. `"Table {n}"`): tables are wrapped in a scrolling
+//!   region that keyboard users can focus and scroll, named "Table 1",
+//!   "Table 2"…: `<section class="table-scroll" tabindex="0"
+//!   aria-label="Table 1"><table>…</table></section>` (a named section is a
+//!   region landmark).
 //! - `task_done` / `task_open`: the disabled checkboxes of task lists are
 //!   hidden from assistive technology and their state is said in words
 //!   instead ("Done: …"), since a disabled, unlabelled checkbox tells a
@@ -24,6 +29,8 @@ pub struct Decorations {
     /// Words for a ticked and an unticked task, said before the item's text.
     pub task_done: Option<String>,
     pub task_open: Option<String>,
+    /// The name of a table's scrolling region; `{n}` is its number in the page.
+    pub table_region: Option<String>,
 }
 
 impl Decorations {
@@ -39,11 +46,15 @@ impl Decorations {
             heading_anchor: get("heading_anchor"),
             task_done: get("task_done"),
             task_open: get("task_open"),
+            table_region: get("table_region"),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heading_anchor.is_none() && self.task_done.is_none() && self.task_open.is_none()
+        self.heading_anchor.is_none()
+            && self.task_done.is_none()
+            && self.task_open.is_none()
+            && self.table_region.is_none()
     }
 
     pub fn apply(&self, html: String, headings: &[Heading]) -> String {
@@ -53,6 +64,9 @@ impl Decorations {
         }
         if let (Some(done), Some(open)) = (&self.task_done, &self.task_open) {
             html = task_checkboxes(&html, done, open);
+        }
+        if let Some(label) = &self.table_region {
+            html = table_regions(&html, label);
         }
         html
     }
@@ -77,10 +91,7 @@ fn heading_anchors(html: &str, headings: &[Heading], label: &str) -> String {
             continue;
         };
         // `open` ends with the id's closing quote, so `id="a"` never matches `id="ab"`.
-        let Some(end) = rest[start..]
-            .find(&close)
-            .map(|i| start + i + close.len())
-        else {
+        let Some(end) = rest[start..].find(&close).map(|i| start + i + close.len()) else {
             continue;
         };
         let name = escape(&label.replace("{title}", heading.text.trim()));
@@ -118,6 +129,59 @@ fn task_checkboxes(html: &str, done: &str, open: &str) -> String {
         .replace(TASK_OPEN, &marker(false, open))
 }
 
+/// Wraps each `<table>` as pulldown-cmark writes it (no attributes) with
+/// its matching `</table>`, nested raw-HTML tables counted, in a focusable
+/// scrolling region. A table whose end is not found is left alone.
+fn table_regions(html: &str, label: &str) -> String {
+    const OPEN: &str = "<table>";
+    if !html.contains(OPEN) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 128);
+    let mut rest = html;
+    let mut n = 0;
+    while let Some(start) = rest.find(OPEN) {
+        let Some(end) = matching_table_end(&rest[start..]).map(|e| start + e) else {
+            break;
+        };
+        n += 1;
+        let name = escape(&label.replace("{n}", &n.to_string()));
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"{name}\">"
+        ));
+        out.push_str(&rest[start..end]);
+        out.push_str("</section>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte just past the `</table>` closing the table `html` starts with.
+fn matching_table_end(html: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = 0;
+    loop {
+        let open = html[at..].find("<table").map(|i| at + i);
+        let close = html[at..].find("</table>").map(|i| at + i);
+        match (open, close) {
+            (Some(o), Some(c)) if o < c => {
+                depth += 1;
+                at = o + "<table".len();
+            }
+            (_, Some(c)) => {
+                depth = depth.checked_sub(1)?;
+                at = c + "</table>".len();
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,16 +213,37 @@ mod tests {
     #[test]
     fn a_missing_heading_is_skipped_and_the_rest_still_found() {
         let html = "<h2 id=\"b\">B</h2>";
-        let out = heading_anchors(html, &[heading(2, "a", "A"), heading(2, "b", "B")], "{title}");
+        let out = heading_anchors(
+            html,
+            &[heading(2, "a", "A"), heading(2, "b", "B")],
+            "{title}",
+        );
         assert!(out.contains("href=\"#b\""), "{out}");
         assert!(!out.contains("href=\"#a\""), "{out}");
+    }
+
+    #[test]
+    fn tables_scroll_in_a_named_focusable_region() {
+        let html = "<table><tr><td><table class=\"raw\"><tr><td>x</td></tr></table></td></tr></table>\n<p>a</p><table><tr><td>y</td></tr></table>";
+        let out = table_regions(html, "Table {n}");
+        assert_eq!(
+            out,
+            "<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Table 1\"><table><tr><td><table class=\"raw\"><tr><td>x</td></tr></table></td></tr></table></section>\n<p>a</p><section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Table 2\"><table><tr><td>y</td></tr></table></section>"
+        );
+        // An unclosed table is left as it is.
+        assert_eq!(table_regions("<table><tr>", "T"), "<table><tr>");
     }
 
     #[test]
     fn task_checkboxes_say_their_state() {
         let html = format!("<ul>\n<li>{TASK_OPEN}\nOne</li>\n<li>{TASK_DONE}\nTwo</li>\n</ul>");
         let out = task_checkboxes(&html, "Done", "To do");
-        assert!(out.contains("aria-hidden=\"true\"><span class=\"visually-hidden\">To do: </span>\nOne"), "{out}");
+        assert!(
+            out.contains(
+                "aria-hidden=\"true\"><span class=\"visually-hidden\">To do: </span>\nOne"
+            ),
+            "{out}"
+        );
         assert!(out.contains("disabled checked aria-hidden=\"true\"><span class=\"visually-hidden\">Done: </span>\nTwo"), "{out}");
     }
 }

@@ -21,7 +21,7 @@ use crate::content::Site;
 use crate::error::{Error, Result};
 use crate::output::{Content, MemorySink, Output, Sink};
 use crate::theme::{StaticFile, Theme};
-pub use listing::Listings;
+pub use listing::{taxonomy_values, Listings};
 
 /// Templates a theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
@@ -49,7 +49,19 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output> {
 pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
     let tera = templates(theme)?;
     let listings = Listings::new(site);
-    let ctx = context::Shared::new(site, theme, &listings);
+    render_site(site, theme, &tera, &listings, sink)
+}
+
+/// [`render_into`] with the compiled templates and the listings prepared by
+/// the caller: `serve` keeps them between edits.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    listings: &Listings,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let ctx = context::Shared::new(site, theme, listings);
 
     for asset in &site.assets {
         if site.audience.internal || asset.visibility == crate::content::Visibility::Public {
@@ -64,33 +76,21 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
         sink.put(path, content)?;
     }
 
-    let pages: Vec<(usize, &crate::content::Page)> = site
+    let pages: Vec<usize> = site
         .included_pages()
         .filter(|(_, p)| !p.is_section_index)
+        .map(|(i, _)| i)
         .collect();
-    pages.par_iter().try_for_each(|&(i, page)| {
-        let template = page.meta.template.as_deref().unwrap_or("page.html");
-        let html = render_one(
-            &tera,
-            theme,
-            template,
-            &ctx.page(i),
-            &page.source.path.display().to_string(),
-        )?;
-        sink.put(&page.output_path, Content::Bytes(html.into_bytes()))
-    })?;
-    listings.variants.par_iter().try_for_each(|variant| {
-        let template = if variant.section == 0 {
-            "home.html"
-        } else {
-            "section.html"
-        };
-        let html = render_one(&tera, theme, template, &ctx.section(variant), &variant.url)?;
-        sink.put(&variant.output_path, Content::Bytes(html.into_bytes()))
-    })?;
+    pages
+        .par_iter()
+        .try_for_each(|&i| render_page(&ctx, tera, theme, i, sink))?;
+    listings
+        .variants
+        .par_iter()
+        .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))?;
     for taxonomy in &listings.taxonomies {
         let html = render_one(
-            &tera,
+            tera,
             theme,
             "taxonomy_list.html",
             &ctx.taxonomy(taxonomy),
@@ -99,7 +99,7 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
         sink.put(&taxonomy.output_path, Content::Bytes(html.into_bytes()))?;
         taxonomy.terms.par_iter().try_for_each(|term| {
             let html = render_one(
-                &tera,
+                tera,
                 theme,
                 "taxonomy_term.html",
                 &ctx.term(taxonomy, term),
@@ -112,30 +112,94 @@ pub fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<()> {
     if theme.templates.contains_key("search.html") {
         for lang in &site.config.languages {
             let path = format!("{}search/index.html", context::search_prefix(site, lang));
-            let html = render_one(&tera, theme, "search.html", &ctx.search(lang), &path)?;
+            let html = render_one(tera, theme, "search.html", &ctx.search(lang), &path)?;
             sink.put(&path, Content::Bytes(html.into_bytes()))?;
         }
     }
     // The review dashboard, once per site language, when the theme has one.
     for (lang, path) in ctx.dashboard_pages() {
-        let html = render_one(&tera, theme, "dashboard.html", &ctx.dashboard(&lang), &path)?;
+        let html = render_one(tera, theme, "dashboard.html", &ctx.dashboard(&lang), &path)?;
         sink.put(&path, Content::Bytes(html.into_bytes()))?;
     }
-    let not_found = render_one(&tera, theme, "404.html", &ctx.not_found(), "404.html")?;
+    let not_found = render_one(tera, theme, "404.html", &ctx.not_found(), "404.html")?;
     sink.put("404.html", Content::Bytes(not_found.into_bytes()))?;
     sink.put(
         "sitemap.xml",
-        Content::Bytes(feeds::sitemap(site, &listings).into_bytes()),
+        Content::Bytes(feeds::sitemap(site, listings).into_bytes()),
     )?;
     sink.put(
         "atom.xml",
-        Content::Bytes(feeds::atom(site, &listings).into_bytes()),
+        Content::Bytes(feeds::atom(site, listings).into_bytes()),
     )?;
     sink.put(
         "robots.txt",
         Content::Bytes(feeds::robots(site).into_bytes()),
     )?;
     Ok(())
+}
+
+/// Renders chosen pages only — for a section's `_index` page, the section's
+/// own pages in each language — with listings prepared for the whole site.
+/// Right when the pages changed in nothing another page shows (`serve`
+/// checks that); pages this audience does not get are skipped.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    listings: &Listings,
+    pages: &[usize],
+    sink: &dyn Sink,
+) -> Result<()> {
+    let ctx = context::Shared::new(site, theme, listings);
+    pages.par_iter().try_for_each(|&i| {
+        let page = &site.pages[i];
+        if !page.included {
+            return Ok(());
+        }
+        if !page.is_section_index {
+            return render_page(&ctx, tera, theme, i, sink);
+        }
+        listings
+            .variants
+            .iter()
+            .filter(|v| v.page == Some(i))
+            .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))
+    })
+}
+
+fn render_page(
+    ctx: &context::Shared<'_>,
+    tera: &Tera,
+    theme: &Theme,
+    index: usize,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let page = &ctx.site().pages[index];
+    let template = page.meta.template.as_deref().unwrap_or("page.html");
+    let html = render_one(
+        tera,
+        theme,
+        template,
+        &ctx.page(index),
+        &page.source.path.display().to_string(),
+    )?;
+    sink.put(&page.output_path, Content::Bytes(html.into_bytes()))
+}
+
+fn render_variant(
+    ctx: &context::Shared<'_>,
+    tera: &Tera,
+    theme: &Theme,
+    variant: &listing::SectionVariant,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let template = if variant.section == 0 {
+        "home.html"
+    } else {
+        "section.html"
+    };
+    let html = render_one(tera, theme, template, &ctx.section(variant), &variant.url)?;
+    sink.put(&variant.output_path, Content::Bytes(html.into_bytes()))
 }
 
 /// Compiles the theme's templates (site overrides already applied).

@@ -254,7 +254,6 @@
         var typeKeys = options.type ? Object.keys(m.ranges).filter(function (k) {
           return k.endsWith('/' + options.type) && (!options.lang || k === options.lang + '/' + options.type);
         }) : null;
-        var total = parsed.terms.length;
         var pages = new Map();
         docs.forEach(function (entry, doc) {
           var page = doc >> bits;
@@ -268,18 +267,16 @@
             pages.set(page, { page: page, doc: doc, score: score, matched: entry.matched });
           }
         });
+        /* Pages matching more of the query's words come first; pages that
+           match only some still follow, so a long question keeps its recall. */
         var list = Array.from(pages.values());
-        var complete = list.filter(function (e) { return e.matched === total; });
-        if (complete.length) list = complete;
         list.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.doc - b.doc; });
         return list;
       };
       return filterPages().then(function (tagPages) {
-        return run(false).then(function (first) {
-          var ranked = rank(first, tagPages);
-          if (ranked.length >= 3) return { result: first, ranked: ranked };
-          return run(true).then(function (second) { return { result: second, ranked: rank(second, tagPages) }; });
-        });
+        /* A word with no exact or prefix match is looked up with typos
+           forgiven; the words that matched are not. */
+        return run(true).then(function (result) { return { result: result, ranked: rank(result, tagPages) }; });
       }).then(function (found) {
         var surface = new Set(), stems = new Set();
         found.result.cands.forEach(function (c) {
@@ -430,8 +427,9 @@
       page.querySelectorAll('[data-filter]').forEach(function (chip) {
         var key = chip.getAttribute('data-filter'), value = chip.getAttribute('data-value');
         var next = new URLSearchParams(params);
-        if (params.get(key) === value) { next.delete(key); chip.setAttribute('aria-pressed', 'true'); }
-        else { next.set(key, value); chip.setAttribute('aria-pressed', 'false'); }
+        /* Links, not toggle buttons: the active filter is marked with aria-current. */
+        if (params.get(key) === value) { next.delete(key); chip.setAttribute('aria-current', 'true'); }
+        else { next.set(key, value); chip.removeAttribute('aria-current'); }
         chip.href = '?' + next.toString();
       });
       if (q.trim() && list) {
