@@ -5,8 +5,10 @@ mod common;
 
 use common::Fixture;
 
+/// A page whose only problem is an overdue review (no `type`, so no
+/// type-specific rule has anything to say about its short text).
 fn overdue_guide(lang: &str) -> String {
-    format!("+++\ntitle = \"Guía\"\ntype = \"guide\"\nlang = \"{lang}\"\ndescription = \"d\"\nowner = \"equipo\"\nreviewed = 2025-01-01\nreview_by = 2025-06-01\n+++\nTexto suficiente.\n")
+    format!("+++\ntitle = \"Guía\"\nlang = \"{lang}\"\ndescription = \"d\"\nowner = \"equipo\"\nreviewed = 2025-01-01\nreview_by = 2025-06-01\n+++\nTexto suficiente.\n")
 }
 
 fn check(site: &Fixture, args: &[&str]) -> common::Run {
@@ -21,8 +23,8 @@ fn a_finding_reads_like_a_compiler_message_in_the_page_language() {
     let run = check(&site, &[]);
     run.ok()
         .says("warning[review-overdue]: la revisión venció el 2025-06-01")
-        .says("--> content/guia.md:8:1")
-        .says("8 | review_by = 2025-06-01")
+        .says("--> content/guia.md:7:1")
+        .says("7 | review_by = 2025-06-01")
         .says("= why: La guía envejece")
         .says("= help: que equipo relea la página")
         .says("0 errors, 1 warning, 0 notes (review-overdue 1)");
@@ -69,7 +71,7 @@ fn json_has_a_diagnostics_array_with_relative_paths() {
     assert_eq!(d["rule"], "review-overdue");
     assert_eq!(d["severity"], "warning");
     assert_eq!(d["path"], "content/guide.md");
-    assert_eq!(d["line"], 8);
+    assert_eq!(d["line"], 7);
     assert_eq!(d["column"], 1);
     assert!(d["message"]
         .as_str()
@@ -82,7 +84,7 @@ fn github_format_writes_workflow_annotations() {
     let site = Fixture::site().file("content/guide.md", &overdue_guide("en"));
     let run = check(&site, &["--format", "github"]);
     assert!(
-        run.stdout.starts_with("::warning file=content/guide.md,line=8,col=1,title=cmkb review-overdue::the review was due on 2025-06-01"),
+        run.stdout.starts_with("::warning file=content/guide.md,line=7,col=1,title=cmkb review-overdue::the review was due on 2025-06-01"),
         "{}",
         run.stdout
     );
@@ -117,7 +119,7 @@ fn sarif_names_rules_with_descriptions_and_fingerprints() {
     );
     assert_eq!(
         result["locations"][0]["physicalLocation"]["region"]["startLine"],
-        8
+        7
     );
     assert!(result["partialFingerprints"]["primaryLocationLineHash"].is_string());
 }
