@@ -32,11 +32,18 @@ GEN = os.path.normpath(os.path.join(REPO, "..", "shared", "bench", "gen_corpus.p
 VENV = os.path.join(OUT, ".venv")
 TODAY = "2026-11-25"
 
+# The corpus has ~1% broken links and public pages linking to internal ones
+# on purpose: warnings, not errors. Its playbooks also lack the sections
+# cmkb's built-in `playbook` type requires (rigid-script errors since 7d1ce0c);
+# fail_build = false lets guidance errors through, so every check still runs
+# and the site is still written.
 CMKB_SITE_TOML = """\
 title = "Bench"
 base_url = "https://bench.example.org/"
 default_language = "es"
 languages = ["es", "en"]
+[check]
+fail_build = false
 [check.rules.broken-link]
 severity = "warning"
 [check.rules.confidential-leak]

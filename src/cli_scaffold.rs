@@ -96,7 +96,11 @@ pub fn init(args: InitArgs, today: Today) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let lang = if args.lang == "en" { Lang::En } else { Lang::Es };
+    let lang = if args.lang == "en" {
+        Lang::En
+    } else {
+        Lang::Es
+    };
     let options = InitOptions {
         dir: args.dir.clone(),
         lang,
@@ -115,7 +119,14 @@ pub fn init(args: InitArgs, today: Today) -> ExitCode {
     let dir = shown(&args.dir);
     let here = dir == ".";
     if args.only_ci {
-        eprintln!("Added the CI workflows{}:", if here { String::new() } else { format!(" to {dir}") });
+        eprintln!(
+            "Added the CI workflows{}:",
+            if here {
+                String::new()
+            } else {
+                format!(" to {dir}")
+            }
+        );
     } else {
         let place = if here {
             String::new()

@@ -61,15 +61,34 @@ fn init_then_build_then_check(lang: &str, other: &str) {
     // The home page, four sections and four pages, in each language.
     let all = pages(&root.join("public"));
     let (es, en) = (
-        ["atender-un-reporte", "dar-la-bienvenida", "codigo-de-conducta", "acuse-de-recibo"],
-        ["handling-a-report", "welcoming-newcomers", "code-of-conduct", "acknowledging-a-report"],
+        [
+            "atender-un-reporte",
+            "dar-la-bienvenida",
+            "codigo-de-conducta",
+            "acuse-de-recibo",
+        ],
+        [
+            "handling-a-report",
+            "welcoming-newcomers",
+            "code-of-conduct",
+            "acknowledging-a-report",
+        ],
     );
     let (mine, theirs) = if lang == "es" { (es, en) } else { (en, es) };
     for (prefix, slugs) in [(String::new(), mine), (format!("{other}/"), theirs)] {
         assert!(all.contains(&format!("{prefix}index.html")), "{all:?}");
-        for (section, slug) in ["playbooks", "guides", "policies", "templates"].iter().zip(slugs) {
-            assert!(all.contains(&format!("{prefix}{section}/index.html")), "{all:?}");
-            assert!(all.contains(&format!("{prefix}{section}/{slug}/index.html")), "{all:?}");
+        for (section, slug) in ["playbooks", "guides", "policies", "templates"]
+            .iter()
+            .zip(slugs)
+        {
+            assert!(
+                all.contains(&format!("{prefix}{section}/index.html")),
+                "{all:?}"
+            );
+            assert!(
+                all.contains(&format!("{prefix}{section}/{slug}/index.html")),
+                "{all:?}"
+            );
         }
     }
     assert!(site.read(".gitignore").contains("/public/"));
@@ -95,7 +114,10 @@ fn translations_get_urls_in_their_own_language() {
     let site = Fixture::new();
     cmkb(site.root(), &["init", "--lang", "es", "--today", TODAY]).ok();
     let english = site.read("content/playbooks/atender-un-reporte.en.md");
-    assert!(english.contains("slug = \"handling-a-report\""), "{english}");
+    assert!(
+        english.contains("slug = \"handling-a-report\""),
+        "{english}"
+    );
     cmkb(site.root(), &["build", "--today", TODAY]).ok();
     assert!(site.exists("public/en/playbooks/handling-a-report/index.html"));
     assert!(site.exists("public/playbooks/atender-un-reporte/index.html"));
@@ -150,10 +172,13 @@ fn init_creates_the_folder_and_only_ci_adds_workflows_to_an_existing_site() {
     assert!(!parent.exists("kb/.github"));
     let run = cmkb(parent.root(), &["init", "kb", "--ci", "github"]);
     run.fails_with(2).says("--only-ci");
-    cmkb(parent.root(), &["init", "kb", "--ci", "github", "--only-ci"])
-        .ok()
-        .says(".github/workflows/cmkb-check.yml")
-        .does_not_say("site.toml");
+    cmkb(
+        parent.root(),
+        &["init", "kb", "--ci", "github", "--only-ci"],
+    )
+    .ok()
+    .says(".github/workflows/cmkb-check.yml")
+    .does_not_say("site.toml");
     assert!(parent.exists("kb/.github/workflows/cmkb-pages.yml"));
 }
 
@@ -278,7 +303,9 @@ fn new_pages_left_as_written_fail_form_over_substance(lang: &str) {
     let (site, created) = site_with_new_pages(lang);
     let check = cmkb(
         site.root(),
-        &["check", "--today", TODAY, "--deny", "warnings", "--format", "json"],
+        &[
+            "check", "--today", TODAY, "--deny", "warnings", "--format", "json",
+        ],
     );
     check.fails_with(1);
     let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
@@ -336,7 +363,10 @@ fn new_fills_the_required_fields_from_site_toml() {
         &["new", "playbook", "¿Cómo cerrar un hilo?", "--today", TODAY],
     );
     run.ok().does_not_say("default_owner");
-    assert_eq!(run.stdout.trim(), "content/playbooks/como-cerrar-un-hilo.md");
+    assert_eq!(
+        run.stdout.trim(),
+        "content/playbooks/como-cerrar-un-hilo.md"
+    );
     let text = site.read("content/playbooks/como-cerrar-un-hilo.md");
     for expected in [
         "title = \"¿Cómo cerrar un hilo?\"",
@@ -381,7 +411,15 @@ fn a_site_archetype_replaces_the_built_in_one() {
         );
     let run = cmkb(
         site.root(),
-        &["new", "guide", "Ours", "--section", "guides/deep", "--today", TODAY],
+        &[
+            "new",
+            "guide",
+            "Ours",
+            "--section",
+            "guides/deep",
+            "--today",
+            TODAY,
+        ],
     );
     run.ok()
         .says("from archetypes/guide.md")
@@ -409,9 +447,12 @@ fn new_explains_bad_input() {
     cmkb(site.root(), &["new", "guide", "x", "--lang", "fr"])
         .fails_with(2)
         .says("does not publish in `fr`");
-    cmkb(site.root(), &["new", "guide", "x", "--section", "../outside"])
-        .fails_with(2)
-        .says("inside the content folder");
+    cmkb(
+        site.root(),
+        &["new", "guide", "x", "--section", "../outside"],
+    )
+    .fails_with(2)
+    .says("inside the content folder");
     let before = site.read("content/guides/dar-la-bienvenida.md");
     cmkb(site.root(), &["new", "guide", "Dar la bienvenida"])
         .fails_with(2)
@@ -427,7 +468,10 @@ fn completions_generate_for_every_shell() {
         run.ok();
         assert!(run.stdout.len() > 500, "{shell}: {}", run.stdout);
         for subcommand in ["build", "check", "init", "new"] {
-            assert!(run.stdout.contains(subcommand), "{shell} lacks {subcommand}");
+            assert!(
+                run.stdout.contains(subcommand),
+                "{shell} lacks {subcommand}"
+            );
         }
     }
     cmkb(dir.root(), &["completions", "tcsh"]).fails_with(2);
@@ -438,7 +482,11 @@ fn the_man_page_documents_every_subcommand() {
     let dir = Fixture::new();
     let run = cmkb(dir.root(), &["man"]);
     run.ok();
-    assert!(run.stdout.starts_with(".ie") || run.stdout.contains(".TH cmkb"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with(".ie") || run.stdout.contains(".TH cmkb"),
+        "{}",
+        run.stdout
+    );
     for subcommand in ["build", "check", "init", "new", "completions"] {
         assert!(run.stdout.contains(subcommand), "{subcommand}");
     }
@@ -456,7 +504,12 @@ fn the_installed_binary_works_with_nothing_beside_it() {
     std::fs::copy(env!("CARGO_BIN_EXE_cmkb"), &bin).unwrap();
     std::fs::create_dir(dir.path("work")).unwrap();
     let work = dir.path("work");
-    run_in(&work, &bin, &["init", "kb", "--lang", "en", "--today", TODAY]).ok();
+    run_in(
+        &work,
+        &bin,
+        &["init", "kb", "--lang", "en", "--today", TODAY],
+    )
+    .ok();
     let kb = work.join("kb");
     assert!(!kb.join("themes").exists());
     let build = run_in(&kb, &bin, &["build", "--today", TODAY]);
@@ -472,7 +525,9 @@ fn the_installed_binary_works_with_nothing_beside_it() {
     );
     let created = run_in(&kb, &bin, &["new", "playbook", "Responding to a crisis"]);
     created.ok();
-    assert!(kb.join("content/playbooks/responding-to-a-crisis.md").is_file());
+    assert!(kb
+        .join("content/playbooks/responding-to-a-crisis.md")
+        .is_file());
 }
 
 /// Every `uses:` in a workflow, wherever it is.
@@ -530,7 +585,10 @@ fn the_github_workflows_are_valid_yaml_and_use_only_official_actions() {
         actions(&workflow, &mut uses);
         for action in &uses {
             let (name, version) = action.split_once('@').expect("pinned to a version");
-            assert!(OFFICIAL.contains(&name), "{action} is not an official action");
+            assert!(
+                OFFICIAL.contains(&name),
+                "{action} is not an official action"
+            );
             assert!(version.starts_with('v'), "{action}");
         }
         used.extend(uses);
@@ -554,9 +612,15 @@ fn the_github_workflows_are_valid_yaml_and_use_only_official_actions() {
 
     // Checks: SARIF to code scanning, annotations on pull requests.
     assert!(check["on"].get("pull_request").is_some());
-    assert_eq!(check["permissions"]["security-events"].as_str(), Some("write"));
+    assert_eq!(
+        check["permissions"]["security-events"].as_str(),
+        Some("write")
+    );
     let run = scripts(check);
-    assert!(run.contains("cmkb check --format sarif > cmkb.sarif"), "{run}");
+    assert!(
+        run.contains("cmkb check --format sarif > cmkb.sarif"),
+        "{run}"
+    );
     assert!(run.contains("cmkb check --format github"), "{run}");
     let upload = check["jobs"]["check"]["steps"]
         .as_sequence()
@@ -575,7 +639,9 @@ fn the_github_workflows_are_valid_yaml_and_use_only_official_actions() {
     assert_eq!(pages["permissions"]["id-token"].as_str(), Some("write"));
     let run = scripts(pages);
     assert!(
-        run.contains("cmkb build --base-url \"${{ steps.pages.outputs.base_url }}/\" --output-dir public"),
+        run.contains(
+            "cmkb build --base-url \"${{ steps.pages.outputs.base_url }}/\" --output-dir public"
+        ),
         "{run}"
     );
     let steps = pages["jobs"]["build"]["steps"].as_sequence().unwrap();
@@ -625,11 +691,44 @@ fn long_builds_print_progress_lines_in_a_log_and_nothing_when_quiet() {
     let verbose = site.cmkb(&["build", "--today", TODAY, "--verbose"]);
     verbose.ok();
     assert!(
-        verbose.stderr.lines().any(|l| l.starts_with("  render ") && l.ends_with(" ms")),
+        verbose
+            .stderr
+            .lines()
+            .any(|l| l.starts_with("  render ") && l.ends_with(" ms")),
         "{}",
         verbose.stderr
     );
     // A small site's build says what it always said.
     let small = Fixture::site();
     small.build().ok().does_not_say("cmkb: ");
+}
+
+#[test]
+fn the_readme_ci_examples_for_gitlab_and_netlify_parse() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("### Publish from CI").expect("the CI section");
+    let section = &readme[start..];
+    let section = &section[..section[4..].find("\n## ").map_or(section.len(), |i| i + 4)];
+    // The code block that opens with `opening` (its fence and first text).
+    let block = |opening: &str| -> String {
+        let at = section
+            .find(opening)
+            .unwrap_or_else(|| panic!("a block opening {opening:?}"));
+        let body = &section[at + opening.find('\n').unwrap() + 1..];
+        body[..body.find("```").unwrap()].to_string()
+    };
+    let gitlab: serde_norway::Value = serde_norway::from_str(&block("```yaml\n")).unwrap();
+    let pages = &gitlab["pages"];
+    assert_eq!(pages["artifacts"]["paths"][0].as_str(), Some("public"));
+    assert!(pages["script"][0]
+        .as_str()
+        .unwrap()
+        .contains("--base-url \"$CI_PAGES_URL/\""));
+    let netlify: toml::Table = toml::from_str(&block("```toml\n[build]")).unwrap();
+    assert_eq!(netlify["build"]["publish"].as_str(), Some("public"));
+    assert!(netlify["context"]["deploy-preview"]["command"]
+        .as_str()
+        .unwrap()
+        .contains("$DEPLOY_PRIME_URL/"));
 }

@@ -343,7 +343,7 @@ pub struct Files {
 
 /// Folders that hold the site's machinery, not content, when the content is
 /// the root folder itself.
-const NOT_CONTENT: &[&str] = &[
+pub const NOT_CONTENT: &[&str] = &[
     "themes",
     "templates",
     "static",
@@ -454,7 +454,8 @@ pub fn walk(root: &Path, content_dir: &Path, output_dir: Option<&Path>) -> Files
     files
 }
 
-fn is_junk(rel: &str) -> bool {
+/// Editors' backups and swap files, and system clutter: never published.
+pub fn is_junk(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.ends_with('~') || name.ends_with(".swp") || name == "Thumbs.db" || name.starts_with('#')
 }

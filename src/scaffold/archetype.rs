@@ -128,7 +128,9 @@ impl Values {
     fn new(request: &Request<'_>, spec: &TypeSpec, lang: Lang) -> Values {
         let audience: Vec<String> = match spec.values.get("audience") {
             Some(allowed) if !allowed.is_empty() => vec![allowed[0].clone()],
-            _ => vec![lang.pick("equipo de comunidad", "community team").to_string()],
+            _ => vec![lang
+                .pick("equipo de comunidad", "community team")
+                .to_string()],
         };
         Values {
             title: quote(request.title),
@@ -206,14 +208,11 @@ fn ensure_fields(
     prompt: &str,
 ) -> String {
     let lang = Lang::of(request.lang);
-    let (format, has): (Format, Box<dyn Fn(&str) -> bool>) = match frontmatter::split(text) {
-        Ok(split) if split.format.is_some() => {
-            let (meta, _) = frontmatter::parse(&split);
-            (
-                split.format.unwrap_or(Format::Toml),
-                Box::new(move |key: &str| meta.has(key)),
-            )
-        }
+    let (format, meta) = match frontmatter::split(text) {
+        Ok(split) if split.format.is_some() => (
+            split.format.unwrap_or(Format::Toml),
+            frontmatter::parse(&split).0,
+        ),
         // No front matter (or none that parses): start one.
         _ => {
             let body = text.trim_start();
@@ -225,7 +224,7 @@ fn ensure_fields(
     wanted.extend(spec.required.iter().map(String::as_str));
     let mut lines = Vec::new();
     for field in wanted {
-        if has(field) || lines.iter().any(|(k, _): &(&str, String)| *k == field) {
+        if meta.has(field) || lines.iter().any(|(k, _): &(&str, String)| *k == field) {
             continue;
         }
         lines.push((field, values.for_field(field, spec, prompt, lang)));
@@ -354,7 +353,12 @@ pub(crate) fn section_text(id: &str, lang: Lang) -> (String, String) {
 mod tests {
     use super::*;
 
-    fn request<'a>(root: &'a Path, config: &'a Config, kind: &'a str, lang: &'a str) -> Request<'a> {
+    fn request<'a>(
+        root: &'a Path,
+        config: &'a Config,
+        kind: &'a str,
+        lang: &'a str,
+    ) -> Request<'a> {
         Request {
             root,
             config,
@@ -379,7 +383,8 @@ mod tests {
         let config = Config::default();
         for kind in ["guide", "playbook", "policy", "template"] {
             for lang in ["es", "en"] {
-                let (template, source) = find(&request(dir.path(), &config, kind, lang), lang).unwrap();
+                let (template, source) =
+                    find(&request(dir.path(), &config, kind, lang), lang).unwrap();
                 assert_eq!(source, ArchetypeSource::BuiltIn, "{kind}.{lang}");
                 let rendered = render(&request(dir.path(), &config, kind, lang)).unwrap();
                 // Nothing had to be added: the archetype itself is complete.
@@ -425,15 +430,24 @@ mod tests {
         assert!(matches!(rendered.source, ArchetypeSource::Site(_)));
         let meta = meta_of(&rendered.text);
         assert_eq!(meta.owner.as_deref(), Some("equipo-comunidad"));
-        assert_eq!(meta.extra.get("severity").and_then(|v| v.as_str()), Some("low"));
+        assert_eq!(
+            meta.extra.get("severity").and_then(|v| v.as_str()),
+            Some("low")
+        );
         assert!(meta.reviewed.is_some());
-        assert!(rendered.text.contains("## Steps {#steps}\n\nTODO: "), "{}", rendered.text);
+        assert!(
+            rendered.text.contains("## Steps {#steps}\n\nTODO: "),
+            "{}",
+            rendered.text
+        );
         assert!(rendered.text.contains("## Handover {#handover}"));
 
         let rendered = render(&request(dir.path(), &config, "runbook", "es")).unwrap();
         assert_eq!(rendered.source, ArchetypeSource::Generic);
         let meta = meta_of(&rendered.text);
         assert_eq!(meta.audience, vec!["equipo de comunidad".to_string()]);
-        assert!(rendered.text.contains("## Escalada {#escalation}\n\nPENDIENTE: "));
+        assert!(rendered
+            .text
+            .contains("## Escalada {#escalation}\n\nPENDIENTE: "));
     }
 }

@@ -122,7 +122,10 @@ pub enum ScaffoldError {
     #[error("the title \"{0}\" has no letters or digits to make a file name from; pass one with --slug, e.g. --slug crisis-response")]
     EmptySlug(String),
     #[error("the site does not publish in `{lang}` (languages = {languages:?} in site.toml); use --lang with one of them, or add `{lang}` to `languages`")]
-    UnknownLanguage { lang: String, languages: Vec<String> },
+    UnknownLanguage {
+        lang: String,
+        languages: Vec<String>,
+    },
     #[error("--section {0:?} must be a folder inside the content folder, such as `playbooks` or `guides/moderation`")]
     BadSection(String),
     #[error("{0}")]
@@ -136,10 +139,7 @@ pub enum ScaffoldError {
 }
 
 fn describe_conflicts(dir: &Path, files: &[PathBuf], ci_available: bool) -> String {
-    let list: Vec<String> = files
-        .iter()
-        .map(|f| format!("  {}", f.display()))
-        .collect();
+    let list: Vec<String> = files.iter().map(|f| format!("  {}", f.display())).collect();
     let mut text = format!(
         "{} is not empty: cmkb init would overwrite {} file{} there, so it wrote nothing:\n{}\nRun it in an empty folder (cmkb init NEW-FOLDER), move those files away, or pass --force to replace them.",
         dir.display(),
@@ -225,7 +225,10 @@ pub fn new_page(request: &NewPage) -> Result<Created, ScaffoldError> {
     };
     if slug.is_empty() {
         return Err(ScaffoldError::EmptySlug(
-            request.slug.clone().unwrap_or_else(|| request.title.clone()),
+            request
+                .slug
+                .clone()
+                .unwrap_or_else(|| request.title.clone()),
         ));
     }
     let section = match &request.section {
@@ -372,7 +375,10 @@ mod tests {
 
     #[test]
     fn slugs_fold_accents_and_drop_symbols() {
-        assert_eq!(file_slug("Responder a una crisis"), "responder-a-una-crisis");
+        assert_eq!(
+            file_slug("Responder a una crisis"),
+            "responder-a-una-crisis"
+        );
         assert_eq!(
             file_slug("¿Cómo decir «no» a un miembro?"),
             "como-decir-no-a-un-miembro"

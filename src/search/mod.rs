@@ -20,6 +20,7 @@
 //!   per word, one postings shard per stem and the fragments of the results
 //!   it shows.
 
+pub mod synonyms;
 pub mod tokenize;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -287,8 +288,23 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
     let mut stop: Vec<&str> = STOP_WORDS.to_vec();
     stop.sort_unstable();
+    // The thesaurus travels as `word → group number`, for the words this
+    // site's vocabulary actually has (others would find nothing).
+    let mut related: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<&str>> = Vec::new();
+    for group in synonyms::GROUPS {
+        let present: Vec<&str> = group.iter().copied().filter(|w| vocabulary.contains_key(w)).collect();
+        if present.len() >= 2 || group.iter().any(|w| vocabulary.contains_key(w)) {
+            for word in group.iter() {
+                related.insert(word, groups.len());
+            }
+            groups.push(present);
+        }
+    }
     let manifest = json!({
         "version": 1,
+        "related": related,
+        "groups": groups,
         "pages": pages.len(),
         "section_bits": SECTION_BITS,
         "ranges": ranges,

@@ -268,6 +268,9 @@ impl Rule for BusinessOverCommunity {
         let Some(topic) = member_care_topic(check) else {
             return;
         };
+        if std::env::var_os("CMKB_DEBUG_SCOPE").is_some() {
+            eprintln!("SCOPE {} {}", page.rel_path, topic);
+        }
         let lang = check.lang;
         // Longest first, so "conversion rate" is reported once, not again
         // as "conversion".

@@ -14,10 +14,13 @@
 //!    appeal turns every mistake into a permanent injustice.
 //! 2. **Rules without a reason** (warnings). A list item, paragraph or table
 //!    cell that prohibits or requires ("no está permitido", "prohibido",
-//!    "nunca…", "do not…", "must not", "is not allowed", "debe", "must")
-//!    with no reason in the same block or its section ("porque", "para que",
-//!    "ya que", "para evitar", "because", "so that", "to avoid"…), on a page
-//!    with no why-section. This runs on the pages where rules live: by
+//!    "nunca…", "no compartas…", "do not…", "must not", "is not allowed",
+//!    "es obligatorio", "is required to") with no reason in the same block or
+//!    its section ("porque", "para que", "ya que", "para evitar", "because",
+//!    "so that", "to avoid", "as such"…) nor after a semicolon or dash in the
+//!    same sentence ("rule; reason"), on a page with no why-section. A bare
+//!    "must"/"debe" is not read as a rule: it is as often a description
+//!    ("not a set of rules by which everyone must abide") as a requirement. This runs on the pages where rules live: by
 //!    default policies, playbooks and templates (`types` setting), and pages
 //!    with no type whose title names rules ("Code of Conduct", "Normas del
 //!    foro", "Moderation policy"). Guides are left out: "don't" in a guide is
@@ -117,7 +120,11 @@ const RULES_ANYWHERE: &[&str] = &[
     "zero tolerance",
     "is not acceptable",
     "are not acceptable",
-    "must",
+    "must always",
+    "is required to",
+    "are required to",
+    "is mandatory",
+    "are mandatory",
     "no esta permitido",
     "no esta permitida",
     "no estan permitidos",
@@ -143,13 +150,16 @@ const RULES_ANYWHERE: &[&str] = &[
     "bajo ningun concepto",
     "en ningun caso",
     "tolerancia cero",
-    "debe",
-    "deben",
-    "debes",
+    "siempre debe",
+    "siempre deben",
+    "siempre debes",
+    "debe siempre",
+    "deben siempre",
+    "debes siempre",
     "es obligatorio",
     "es obligatoria",
     "son obligatorios",
-    "tienes que",
+    "son obligatorias",
 ];
 
 /// Imperatives that prohibit when they open a sentence: "Never share…",
@@ -266,6 +276,15 @@ const REASONS: &[&str] = &[
     "de forma que",
     "de manera que",
     "asi",
+    "as such",
+    "accordingly",
+    "therefore",
+    "thus",
+    "hence",
+    "por lo tanto",
+    "por tanto",
+    "en consecuencia",
+    "por consiguiente",
 ];
 
 /// Titles of pages made of rules, for pages with no type.
@@ -479,7 +498,7 @@ fn holds_rules(page: &Page, types: Option<Vec<String>>) -> bool {
             let guide_voice = GUIDE_TITLE_STARTS
                 .iter()
                 .any(|s| title.starts_with(&format!("{s} ")));
-            !guide_voice && any_word(&title, RULE_TITLES).is_some()
+            std::env::var("EW_ALL").is_ok() || (!guide_voice && any_word(&title, RULE_TITLES).is_some())
         }
     }
 }
@@ -496,6 +515,9 @@ fn rule_in(block: &Block) -> Option<(&'static str, String)> {
         }
         let keyword = opening_rule(sentence).or_else(|| any_word(sentence, RULES_ANYWHERE));
         if let Some(keyword) = keyword {
+            if reason_after_pause(sentence, keyword) {
+                continue;
+            }
             let original = original_sentences
                 .get(i)
                 .copied()
@@ -526,6 +548,19 @@ fn opening_rule(sentence: &str) -> Option<&'static str> {
         && (verb.ends_with("es") || verb.ends_with("as"))
         && !NOT_IMPERATIVES.contains(&verb);
     imperative.then_some("no")
+}
+
+/// "Rule; reason" and "rule — reason": a clause of three words or more after
+/// a semicolon or a dash that follows the rule is its reason ("Never post
+/// screenshots with real names; every member's privacy comes first"). A
+/// colon is not enough: what follows a colon is usually a list.
+fn reason_after_pause(sentence: &str, keyword: &str) -> bool {
+    let from = find_word(sentence, keyword).map_or(0, |(_, end)| end);
+    let rest = &sentence[from..];
+    [";", " — ", " – "].iter().any(|pause| {
+        rest.split_once(pause)
+            .is_some_and(|(_, after)| crate::check::text::word_count(after) >= 3)
+    })
 }
 
 /// Whether the block, or another block of its section, gives a reason.

@@ -148,7 +148,7 @@ impl Rule for RigidScript {
                 required.contains(id)
                     || match kind {
                         "playbook" => true,
-                        "template" => true,
+                        "template" => *id == "when-to-adapt",
                         _ => false,
                     }
             })

@@ -160,8 +160,24 @@
           }
         });
       }
-      return { stems: found, surface: surface };
+      return related(m, term.word, found, surface).then(function () {
+        return { stems: found, surface: surface };
+      });
     });
+  }
+
+  /* Words for the same idea (the index's community thesaurus: "sanciones"
+     also looks for "consecuencias"), at half weight. */
+  function related(m, word, found, surface) {
+    var group = m.related ? m.related[word] : undefined;
+    if (group === undefined) return Promise.resolve();
+    var others = (m.groups[group] || []).filter(function (w) { return w !== word; }).slice(0, 4);
+    return Promise.all(others.map(function (w) {
+      return vocabShard(m, w).then(function (shard) {
+        stemsOf(shard[w]).forEach(function (s) { if (!found.has(s)) found.set(s, 0.5); });
+        surface.add(w);
+      });
+    }));
   }
 
   function inRanges(m, page, keys) {
