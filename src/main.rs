@@ -12,13 +12,14 @@ use cmkb::{BuildOptions, Diagnostic, Severity};
 use jiff::civil::Date;
 
 mod cli_scaffold;
+mod cli_serve;
 
 #[derive(Parser)]
 #[command(
     name = "cmkb",
     version,
     about = "The community-management knowledge base: turns a team's Markdown guides and playbooks into a fast, searchable static site, and checks the guidance before it ships.",
-    after_help = "Examples:\n  cmkb build                               build ./content into ./public\n  cmkb build --base-url https://org.github.io/kb/\n  cmkb build --internal --output-dir internal-site\n  cmkb build --root ~/handbook --today 2026-11-25"
+    after_help = "Examples:\n  cmkb init kb                             start a knowledge base in ./kb\n  cmkb new playbook \"Responder a una crisis\"\n  cmkb build                               build ./content into ./public\n  cmkb build --base-url https://org.github.io/kb/\n  cmkb build --internal --output-dir internal-site\n  cmkb build --root ~/handbook --today 2026-11-25"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,13 +43,13 @@ enum Command {
     /// Start a new knowledge base: site.toml, a home page and one guide,
     /// playbook, policy and template in both languages.
     #[command(
-        after_help = "Examples:\n  cmkb init kb                     a Spanish site, with English translations, in ./kb\n  cmkb init --lang en              an English site here\n  cmkb init kb --ci github         plus workflows that check pull requests and publish to GitHub Pages\n  cmkb init --ci github --only-ci  add only the workflows to an existing site\n\nNothing is overwritten unless --force is given; cmkb says which files are in the way."
+        after_help = "Examples:\n  cmkb init kb                     a Spanish site, with English translations, in ./kb\n  cmkb init --lang en              an English site here\n  cmkb init kb --ci github         plus workflows: check pull requests, publish to Pages\n  cmkb init --ci github --only-ci  add only the workflows to an existing site\n\nNothing is overwritten unless --force is given; cmkb says which files are in the way."
     )]
     Init(cli_scaffold::InitArgs),
     /// Start a page of a content type, with its required fields and sections
     /// in place and a prompt in each.
     #[command(
-        after_help = "Examples:\n  cmkb new playbook \"Responder a una crisis\"\n  cmkb new guide \"Saying no with reasons\" --lang en\n  cmkb new policy \"Datos de los miembros\" --section policies/privacy\n  cmkb new playbook \"Responding to a crisis\" --lang en --slug responder-a-una-crisis   (a translation)\n\nThe text comes from archetypes/TYPE.md in the site when there is one, else from the built-in archetype.\nPrints the new file's path on stdout; never replaces an existing file."
+        after_help = "Examples:\n  cmkb new playbook \"Responder a una crisis\"\n  cmkb new guide \"Saying no with reasons\" --lang en\n  cmkb new policy \"Datos de los miembros\" --section policies/privacy\n  cmkb new playbook \"Responding to a crisis\" --lang en --slug responder-a-una-crisis\n      (the first one's translation: the same --slug, the other --lang)\n\nThe text comes from the site's archetypes/TYPE.md if there is one, else the built-in archetype.\nPrints the new file's path on stdout; never replaces an existing file."
     )]
     New(cli_scaffold::NewArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
@@ -61,6 +62,12 @@ enum Command {
         after_help = "Examples:\n  cmkb man | man -l -\n  cmkb man --dir ~/.local/share/man/man1"
     )]
     Man(cli_scaffold::ManArgs),
+    /// Preview the site while you write: rebuilds what each save changes
+    /// and reloads the open pages; errors show in the browser.
+    #[command(
+        after_help = "Examples:\n  cmkb serve                          http://127.0.0.1:1111/ (or the next free port)\n  cmkb serve --open --drafts          open the browser; show drafts too\n  cmkb serve --internal               the team's internal edition\n  cmkb serve --bind ::1 --port 8080   IPv6 loopback, a fixed port\n\nA site whose base_url has a path (https://org.github.io/kb/) is previewed under it (http://127.0.0.1:1111/kb/)."
+    )]
+    Serve(cli_serve::ServeArgs),
 }
 
 #[derive(Args)]
@@ -142,6 +149,7 @@ fn main() -> ExitCode {
         Command::New(args) => cli_scaffold::new(args, today),
         Command::Completions(args) => cli_scaffold::completions(args, Cli::command()),
         Command::Man(args) => cli_scaffold::man(args, Cli::command()),
+        Command::Serve(args) => cli_serve::serve(args, today),
     }
 }
 

@@ -126,7 +126,10 @@ fn node(script: &str, args: &[&str]) -> (bool, String) {
 #[test]
 fn the_default_theme_works_in_headless_chromium() {
     let Some(chromium) = chromium() else {
-        eprintln!("skipped: chromium is not installed at /usr/bin/chromium (.ci/run installs it)");
+        eprintln!(
+            "skipped: Chromium is not installed ({}; .ci/run installs Debian's chromium)",
+            std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+        );
         return;
     };
     if let Err(why) = node_with_deps() {

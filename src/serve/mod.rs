@@ -53,6 +53,8 @@ pub struct ServeOptions {
     pub open: bool,
     pub audience: Audience,
     pub today: Date,
+    /// Print where each rebuild's time went.
+    pub verbose: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,9 +1,11 @@
 //! Watching the site's sources, and saying what a batch of changed paths means.
 //!
-//! Events are debounced (notify-debouncer-mini): an editor's save is often a
+//! Events are debounced (notify-debouncer-full): an editor's save is often a
 //! burst — write a temporary file, rename it over the page, touch the folder —
 //! and one batch of paths per burst means one rebuild per save. The window is
 //! short, because it is latency the writer waits through on every save.
+//! Reads are not changes: the watcher reports files being opened, and the
+//! rebuild opens the files it parses, so access events are dropped here.
 //!
 //! What is watched: the content folder (recursively), the site folder itself
 //! (only its direct entries: `site.toml`, and folders that appear), and the
@@ -16,8 +18,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::rebuild::Msg;
 use super::ServeError;
@@ -175,20 +178,35 @@ fn classify_one(path: &Path, layout: &Layout, changes: &mut Changes) {
 }
 
 pub(crate) struct Watcher {
-    debouncer: Debouncer<RecommendedWatcher>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     watched: BTreeMap<PathBuf, RecursiveMode>,
 }
 
 impl Watcher {
     /// Starts watching; each debounced batch of paths goes to the rebuild thread.
     pub fn start(layout: &Layout, to_rebuild: Sender<Msg>) -> Result<Watcher, ServeError> {
-        let debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| match result {
+        let handler = move |result: DebounceEventResult| match result {
             Ok(events) => {
-                let paths = events.into_iter().map(|e| e.path).collect();
-                let _ = to_rebuild.send(Msg::Changed(paths));
+                if events.iter().any(|e| e.need_rescan()) {
+                    // The system dropped events: look at everything again.
+                    let _ = to_rebuild.send(Msg::Rescan);
+                }
+                let paths: Vec<PathBuf> = events
+                    .into_iter()
+                    .filter(|e| is_change(&e.kind))
+                    .flat_map(|e| e.event.paths)
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = to_rebuild.send(Msg::Changed(paths));
+                }
             }
-            Err(e) => eprintln!("warning: file watching: {e}"),
-        })
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: file watching: {e}");
+                }
+            }
+        };
+        let debouncer = new_debouncer(DEBOUNCE, None, handler)
         .map_err(|e| ServeError::Watch {
             path: layout.root.clone(),
             message: e.to_string(),
@@ -212,7 +230,7 @@ impl Watcher {
             .cloned()
             .collect();
         for path in gone {
-            let _ = self.debouncer.watcher().unwatch(&path);
+            let _ = self.debouncer.unwatch(&path);
             self.watched.remove(&path);
         }
         for (path, mode) in wanted {
@@ -220,7 +238,6 @@ impl Watcher {
                 continue;
             }
             self.debouncer
-                .watcher()
                 .watch(&path, mode)
                 .map_err(|e| ServeError::Watch {
                     path: path.clone(),
@@ -229,6 +246,15 @@ impl Watcher {
             self.watched.insert(path, mode);
         }
         Ok(())
+    }
+}
+
+/// Whether an event may mean a file's content changed: anything but reads.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
     }
 }
 

@@ -41,7 +41,6 @@ const MAX_PER_PAGE: f64 = 3.0;
 /// Phrases that promise people will be there at every hour (folded).
 const PROMISES: &[&str] = &[
     "24/7",
-    "24/7/365",
     "24x7",
     "24 x 7",
     "24 horas al dia",
@@ -84,7 +83,8 @@ const PROMISES: &[&str] = &[
 ];
 
 /// Words that, before the promise in the same sentence, negate it: "nobody is
-/// available at all hours" is the opposite of a promise.
+/// available at all hours" is the opposite of a promise, and "avoid promising
+/// 24/7 support" is advice against one.
 const NEGATIONS: &[&str] = &[
     "not",
     "no",
@@ -120,6 +120,11 @@ const NEGATIONS: &[&str] = &[
     "ninguno",
     "en lugar de",
     "en vez de",
+    "avoid",
+    "avoiding",
+    "evita",
+    "evitar",
+    "evitamos",
 ];
 
 /// Words that bound the promise to a time or event: "always available on the
@@ -174,17 +179,13 @@ const SYSTEMS: &[&str] = &[
     "panel",
 ];
 
-/// Heading keywords of a rotation or handover section (folded).
+/// Heading keywords of a rotation section (folded).
 const ROTATION_HEADINGS: &[&str] = &[
     "rotation",
     "rotations",
     "rota",
     "shift",
     "shifts",
-    "handover",
-    "handovers",
-    "hand-off",
-    "handoff",
     "on-call schedule",
     "on call schedule",
     "rotacion",
@@ -193,11 +194,19 @@ const ROTATION_HEADINGS: &[&str] = &[
     "turnos",
     "guardia",
     "guardias",
+    "cuadrante",
+];
+
+/// Heading keywords of a handover section (folded).
+const HANDOVER_HEADINGS: &[&str] = &[
+    "handover",
+    "handovers",
+    "hand-off",
+    "handoff",
     "traspaso",
     "traspasos",
     "relevo",
     "relevos",
-    "cuadrante",
 ];
 
 /// Title or tag words of a page about on-call or coverage.
@@ -309,7 +318,7 @@ impl Rule for AlwaysOn {
             return;
         }
         let has_rotation = find_section(page, "rotation", ROTATION_HEADINGS).is_some()
-            || find_section(page, "handover", ROTATION_HEADINGS).is_some();
+            || find_section(page, "handover", HANDOVER_HEADINGS).is_some();
         let promises = promises(page);
         if !has_rotation {
             let max = check.settings.number("max_per_page", MAX_PER_PAGE).max(0.0) as usize;
@@ -361,14 +370,14 @@ fn required_sections(check: &mut PageCheck<'_>) {
         let owned = SECTION_OWNERS
             .iter()
             .any(|(id, rule)| id == section && *rule == "always-on");
-        if !owned || find_section(page, section, ROTATION_HEADINGS).is_some() {
+        let (keywords, es, en) = if section == "handover" {
+            (HANDOVER_HEADINGS, "Traspaso", "Handover")
+        } else {
+            (ROTATION_HEADINGS, "Turnos", "Rotation")
+        };
+        if !owned || find_section(page, section, keywords).is_some() {
             continue;
         }
-        let (es, en) = if section == "handover" {
-            ("Traspaso", "Handover")
-        } else {
-            ("Turnos", "Rotation")
-        };
         check.at_key_as(
             Severity::Error,
             "type",
@@ -610,6 +619,7 @@ mod tests {
                 "en",
                 "Nobody covers these addresses at all hours indefinitely.\n",
             ),
+            ("es", "Evita prometer respuesta 24/7 en los anuncios.\n"),
             (
                 "en",
                 "One or two of us are always available on the call to help.\n",
@@ -661,6 +671,16 @@ mod tests {
             &[("a.md", &page("es", "oncall", "", "## Traspaso\n\nTexto.\n"))],
         );
         assert!(present.is_empty(), "{present:?}");
+        // A rotation section is not a handover section.
+        let both =
+            "[types.oncall]\nrequired = [\"title\"]\nsections = [\"handover\", \"rotation\"]\n";
+        let half = check_with(
+            "always-on",
+            both,
+            &[("a.md", &page("es", "oncall", "", "## Turnos\n\nRotamos.\n"))],
+        );
+        assert_eq!(half.len(), 1, "{half:?}");
+        assert!(half[0].message.contains("`#handover`"));
     }
 
     #[test]

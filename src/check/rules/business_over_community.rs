@@ -12,8 +12,14 @@
 //! classic false positive). A sentence that forbids the practice ("nunca
 //! termines una respuesta con «compra ya»", "don't upsell") is guidance
 //! against it, so a negation earlier in the same sentence silences the match.
+//!
+//! There is no numeric threshold: one sales call in a reply to a member is
+//! already one too many. A team whose areas go by other names sets its own
+//! lists in `[check.rules.business-over-community]`: `member_care_keywords`
+//! and `not_member_care_keywords` (folded words; `*` ends a prefix) replace
+//! the built-in ones.
 
-use crate::check::text::{any_word, find_word, locate};
+use crate::check::text::{any_word, find_word, locate, Folded};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
 use crate::markdown::BlockKind;
@@ -171,11 +177,13 @@ const DEAL_LANGUAGE: &[&str] = &[
     "upsell*",
     "up-sell*",
     "cross-sell*",
-    "conversion",
+    // Not bare "conversion": unit and file conversions are everywhere.
     "conversions",
     "conversiones",
-    "conversion rate",
+    "conversion rate*",
     "tasa de conversion",
+    "tasas de conversion",
+    "conversion funnel",
     "convertir en clientes",
     "convertirlos en clientes",
     "sales funnel",
@@ -268,12 +276,9 @@ impl Rule for BusinessOverCommunity {
         let Some(topic) = member_care_topic(check) else {
             return;
         };
-        if std::env::var_os("CMKB_DEBUG_SCOPE").is_some() {
-            eprintln!("SCOPE {} {}", page.rel_path, topic);
-        }
         let lang = check.lang;
-        // Longest first, so "conversion rate" is reported once, not again
-        // as "conversion".
+        // Longest first, and one finding per stretch of text: keywords that
+        // overlap ("monetiz*" and "monetizar") are reported once.
         let mut keywords: Vec<(&str, bool)> = SALES_CALLS
             .iter()
             .map(|k| (*k, true))
@@ -291,8 +296,13 @@ impl Rule for BusinessOverCommunity {
                     continue;
                 }
                 let (at, width) = locate(page, block, keyword);
-                let said: String = page.source.text[at..].chars().take(width).collect();
-                let end = at + said.len();
+                let said = quote(&block.text, keyword);
+                let end = at
+                    + page.source.text[at..]
+                        .chars()
+                        .take(width)
+                        .map(char::len_utf8)
+                        .sum::<usize>();
                 if reported.iter().any(|&(a, e)| at < e && a < end) {
                     continue;
                 }
@@ -433,6 +443,15 @@ fn topic_name(keyword: &str, lang: crate::check::Lang) -> String {
         lang.pick("atención a miembros", "member care")
     };
     name.to_string()
+}
+
+/// The words a keyword matched, as the block says them (the source may
+/// spell them with HTML entities or Markdown in between).
+fn quote(text: &str, keyword: &str) -> String {
+    Folded::new(text)
+        .find(keyword)
+        .map(|(start, end)| text[start..end].to_string())
+        .unwrap_or_else(|| keyword.trim_end_matches('*').to_string())
 }
 
 /// Whether the sentence leading up to a match forbids it.

@@ -88,7 +88,6 @@ const APPEAL_HEADINGS: &[&str] = &[
     "apelacion*",
     "apelar",
     "recurrir",
-    "recursos",
     "reclamacion*",
     "appeal*",
 ];
@@ -200,7 +199,10 @@ const NOT_RULES: &[&str] = &[
     "nunca olvides",
 ];
 
-/// Words after a sentence-opening "no" that are not a negative imperative.
+/// Words after a sentence-opening "no" that are not a negative imperative:
+/// quantifiers, encouragement, and the commonest indicatives, whose endings
+/// look like a subjunctive's ("no necesitas…" describes, "no compartas…"
+/// forbids).
 const NOT_IMPERATIVES: &[&str] = &[
     "todas",
     "otras",
@@ -215,6 +217,28 @@ const NOT_IMPERATIVES: &[&str] = &[
     "dudes",
     "olvides",
     "agobies",
+    "necesitas",
+    "tienes",
+    "puedes",
+    "sabes",
+    "quieres",
+    "estas",
+    "eres",
+    "crees",
+    "conoces",
+    "entiendes",
+    "encuentras",
+    "recibes",
+    "esperas",
+    "buscas",
+];
+
+/// Words after an opening "never"/"nunca" that make a statement, not an
+/// order: "Never is it too early", "Nunca es tarde".
+const NOT_AFTER_NEVER: &[&str] = &[
+    "is", "was", "are", "were", "has", "have", "had", "been", "be", "will", "would", "could",
+    "too", "before", "again", "ever", "once", "a", "an", "the", "mind", "es", "fue", "ha", "han",
+    "hay", "habia", "sera", "esta", "estuvo", "antes", "mas", "tarde",
 ];
 
 /// Clitics between "no" and its verb ("no lo publiques").
@@ -498,7 +522,7 @@ fn holds_rules(page: &Page, types: Option<Vec<String>>) -> bool {
             let guide_voice = GUIDE_TITLE_STARTS
                 .iter()
                 .any(|s| title.starts_with(&format!("{s} ")));
-            std::env::var("EW_ALL").is_ok() || (!guide_voice && any_word(&title, RULE_TITLES).is_some())
+            !guide_voice && any_word(&title, RULE_TITLES).is_some()
         }
     }
 }
@@ -533,7 +557,13 @@ fn rule_in(block: &Block) -> Option<(&'static str, String)> {
 fn opening_rule(sentence: &str) -> Option<&'static str> {
     let start = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
     for opening in RULES_OPENING {
-        if let Some((0, _)) = find_word(start, opening) {
+        if let Some((0, end)) = find_word(start, opening) {
+            let next = start[end..]
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty());
+            if next.is_some_and(|w| NOT_AFTER_NEVER.contains(&w)) {
+                return None;
+            }
             return Some(opening);
         }
     }
@@ -737,6 +767,13 @@ mod tests {
         );
         // Encouragement is not a rule.
         let nice = page("es", "playbook", "", "- No dudes en preguntar.\n- No te preocupes si tardas.\n- Don't hesitate to escalate.\n");
+        // Statements and indicatives that look like rules.
+        let statements = page(
+            "es",
+            "playbook",
+            "",
+            "- Nunca es tarde para pedir ayuda.\n- No necesitas permiso para reportar.\n- Never is it too late to ask.\n",
+        );
         // Guides explain by nature; rules in them are advice.
         let guide = page(
             "en",
@@ -765,6 +802,7 @@ mod tests {
         for (name, text) in [
             ("one.md", one.as_str()),
             ("nice.md", &nice),
+            ("statements.md", &statements),
             ("guide.md", &guide),
             ("normas/_index.md", index),
             ("t.md", &template),

@@ -24,10 +24,17 @@
 //! - **Presentation-heavy front matter**: several presentation keys (hero,
 //!   banner, icon, color, cover, emoji…) and no `description` saying what the
 //!   page is for.
+//!
+//! Section indexes (`_index.md`) are only checked for placeholders. Words are
+//! counted so that other writing systems are judged fairly: Chinese and
+//! Japanese characters count two to a word, and the prose of MyST directives
+//! (```` ```{note} ````) counts as prose. The parser keeps only table cells
+//! with text, so empty cells are counted on the source lines of the rows it
+//! found. Thresholds are settings of `[check.rules.form-over-substance]`.
 
 use std::collections::BTreeSet;
 
-use crate::check::text::{find_word, locate, word_count};
+use crate::check::text::{find_word, locate, word_count, Folded};
 use crate::check::{Bilingual, Lang, PageCheck, Rule};
 use crate::content::Page;
 use crate::markdown::{Block, BlockKind, LinkKind};
@@ -41,8 +48,8 @@ pub struct FormOverSubstance;
 /// conduct at 3–5, the Open Source Guides at most 9 (translations with bold
 /// lead-ins and emoji on every bullet), and the densest honest pages — The
 /// Turing Way's resource lists, a bold title per entry — at 13. 15 keeps
-/// those clear; a page of headings and badges around a few sentences runs
-/// to 25 and more.
+/// those clear, while a page of headings and bold around a few sentences
+/// (four headings and four bold lead-ins over 50 words is 16) still fires.
 const MAX_DECORATION_PER_100_WORDS: f64 = 15.0;
 
 /// Fewest decorations before the density is judged at all: below this a
@@ -269,7 +276,7 @@ impl Decoration {
                 ),
             ),
         ];
-        parts.sort_by(|a, b| b.0.cmp(&a.0));
+        parts.sort_by_key(|p| std::cmp::Reverse(p.0));
         parts
             .iter()
             .filter(|(n, _)| *n > 0)
@@ -377,7 +384,14 @@ fn placeholders(check: &mut PageCheck<'_>) {
         .iter()
         .filter(|b| b.kind != BlockKind::Code || is_directive(page, b))
     {
-        for token in CAPITAL_TOKENS {
+        // In a heading written in capitals ("TODO LO QUE NECESITAS SABER")
+        // a capital "TODO" is just a word.
+        let tokens = if shouting(&block.text) {
+            &[][..]
+        } else {
+            CAPITAL_TOKENS
+        };
+        for token in tokens {
             if let Some((at, width)) = locate_exact(page, block, token) {
                 found.push((at, width, token.to_string()));
             }
@@ -386,21 +400,21 @@ fn placeholders(check: &mut PageCheck<'_>) {
         for phrase in PHRASES {
             if find_word(&folded, phrase).is_some() {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, source_slice(page, at, width)));
+                found.push((at, width, quote(&block.text, phrase)));
             }
         }
         let short = word_count(&block.text) <= SHORT_BLOCK_WORDS;
         for phrase in SLOT_PHRASES {
             if fills_slot(&folded, phrase, short) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, source_slice(page, at, width)));
+                found.push((at, width, quote(&block.text, phrase)));
             }
         }
         if short {
             for phrase in SHORT_BLOCK_PHRASES {
                 if find_word(&folded, phrase).is_some() {
                     let (at, width) = locate(page, block, phrase);
-                    found.push((at, width, source_slice(page, at, width)));
+                    found.push((at, width, quote(&block.text, phrase)));
                 }
             }
         }
@@ -461,6 +475,13 @@ fn fills_slot(text: &str, phrase: &str, short: bool) -> bool {
     false
 }
 
+/// A block of three or more words written mostly in capitals.
+fn shouting(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
+    word_count(text) >= 3 && capitals * 10 >= letters * 6
+}
+
 /// `token` in capitals, as a whole word, in the source of `block`.
 fn locate_exact(page: &Page, block: &Block, token: &str) -> Option<(usize, usize)> {
     let has = |text: &str| {
@@ -509,6 +530,15 @@ fn in_inline_code(page: &Page, at: usize) -> bool {
     let source = &page.source.text;
     let line_start = source[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
     source[line_start..at].matches('`').count() % 2 == 1
+}
+
+/// The words a phrase matched, as the block says them (the source may spell
+/// them with HTML entities or Markdown in between).
+fn quote(text: &str, phrase: &str) -> String {
+    Folded::new(text)
+        .find(phrase)
+        .map(|(start, end)| text[start..end].to_string())
+        .unwrap_or_else(|| phrase.to_string())
 }
 
 fn source_slice(page: &Page, at: usize, width: usize) -> String {
@@ -791,6 +821,7 @@ mod tests {
             "",
             "Todo el mundo puede escribir. Gracias por completar el formulario; queda pendiente la respuesta. \
              Nadie recibe otra decisión por escribir mejor. Busca `TODO` en el repositorio antes de publicar.\n\n\
+             ## TODO LO QUE NECESITAS SABER\n\n\
              ```text\nTODO: esto es código\n```\n",
         );
         let en = page(

@@ -17,8 +17,8 @@
 //!
 //! Which pages: the rule judges conduct and moderation policies, where a
 //! member learns how to report.
-//! - `type = "policy"` pages whose title, description, tags or headings are
-//!   about moderation, conduct, harassment or reports;
+//! - `type = "policy"` pages whose title, description, tags, headings or
+//!   folder are about moderation, conduct, harassment or reports;
 //! - `type = "playbook"` pages whose *title* is about that (tags on a
 //!   playbook are too loose: an events playbook tagged "code of conduct" is
 //!   not where reporting is defined);
@@ -422,7 +422,9 @@ fn in_scope(page: &Page) -> bool {
     let title = fold(&page.title);
     match page.kind() {
         Some("policy") => {
-            let mut text = title;
+            // The folder counts too: a policy filed under
+            // `content/moderacion/` is a moderation policy whatever its title.
+            let mut text = format!("{title}\n{}", fold(&page.dir.replace(['/', '-', '_'], " ")));
             for part in page.meta.description.iter().chain(&page.meta.tags) {
                 text.push('\n');
                 text.push_str(&fold(part));
@@ -576,6 +578,19 @@ mod tests {
             &[("main.md", &main), ("part.md", &part)],
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_policy_in_a_moderation_folder_is_in_scope() {
+        let text = page(
+            "es",
+            "policy",
+            "",
+            "## Normas\n\nSé amable. Ofrecemos apoyo y confidencialidad.\n",
+        );
+        let found = check("member-protection", &[("moderacion/normas.md", &text)]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(check("member-protection", &[("gastos/normas.md", &text)]).is_empty());
     }
 
     #[test]
