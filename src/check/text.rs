@@ -55,7 +55,9 @@ pub fn find_word(haystack: &str, needle: &str) -> Option<(usize, usize)> {
         return None;
     }
     let mut from = 0;
-    while let Some(i) = haystack[from..].find(needle) {
+    // memmem is built for one-shot searches: the standard `find` sets up a
+    // Two-Way searcher per call, which dominated the checks on short blocks.
+    while let Some(i) = memchr::memmem::find(&haystack.as_bytes()[from..], needle.as_bytes()) {
         let start = from + i;
         let mut end = start + needle.len();
         let before_ok = haystack[..start]

@@ -293,7 +293,11 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut related: BTreeMap<&str, usize> = BTreeMap::new();
     let mut groups: Vec<Vec<&str>> = Vec::new();
     for group in synonyms::GROUPS {
-        let present: Vec<&str> = group.iter().copied().filter(|w| vocabulary.contains_key(w)).collect();
+        let present: Vec<&str> = group
+            .iter()
+            .copied()
+            .filter(|w| vocabulary.contains_key(w))
+            .collect();
         if present.len() >= 2 || group.iter().any(|w| vocabulary.contains_key(w)) {
             for word in group.iter() {
                 related.insert(word, groups.len());

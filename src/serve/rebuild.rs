@@ -647,7 +647,7 @@ impl Rebuilder {
             }
             self.stages.done("link");
             self.recheck_pages(&indices);
-            self.stages.done("check");
+            self.stages.done("finish");
             return;
         }
         let mut changed_paths = HashSet::new();
@@ -815,6 +815,7 @@ impl Rebuilder {
             })
             .collect();
         self.find_on_pages(&stale);
+        self.stages.done("rules");
         let found = self.found_on(&checked);
         let load = self
             .site
