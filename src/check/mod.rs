@@ -334,7 +334,7 @@ impl Checker {
         found.extend(load);
         // Whatever a finding quotes, it never repeats a member's details.
         rules::personal_data::mask_all(&mut found, settings(config, "personal-data"));
-        self.explain(site, &mut found);
+        self.explain(site, pages, &mut found);
         let mut found = suppress::apply(site, pages, found, |id| is_off(config, id));
         crate::build::apply_severities(&mut found, config);
         diagnostic::sort(&mut found);
@@ -343,12 +343,20 @@ impl Checker {
     }
 
     /// Adds each finding's "why", in its page's language.
-    fn explain(&self, site: &Site, found: &mut [Diagnostic]) {
-        let langs: std::collections::HashMap<&std::path::Path, Lang> = site
-            .pages
+    fn explain(&self, site: &Site, pages: &[usize], found: &mut [Diagnostic]) {
+        // The checked pages' languages; every page's only when a finding is
+        // about another file (so checking a few pages stays cheap).
+        fn lang_of(p: &Page) -> (&std::path::Path, Lang) {
+            (p.source.path.as_path(), Lang::of(&p.lang))
+        }
+        let mut langs: std::collections::HashMap<&std::path::Path, Lang> =
+            pages.iter().map(|&i| lang_of(&site.pages[i])).collect();
+        if found
             .iter()
-            .map(|p| (p.source.path.as_path(), Lang::of(&p.lang)))
-            .collect();
+            .any(|d| d.why.is_none() && !langs.contains_key(d.path.as_path()))
+        {
+            langs.extend(site.pages.iter().map(lang_of));
+        }
         for d in found.iter_mut().filter(|d| d.why.is_none()) {
             let lang = langs
                 .get(d.path.as_path())

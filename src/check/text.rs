@@ -96,6 +96,13 @@ pub fn any_word<'k>(text: &str, keywords: &[&'k str]) -> Option<&'k str> {
         .find(|k| find_word(text, k).is_some())
 }
 
+/// Whether the page's text mentions any of the (folded) keywords anywhere.
+/// A rule that reads block by block asks this first: most pages mention none
+/// of its words, and one pass over the page is cheaper than one per block.
+pub fn page_mentions(page: &Page, keywords: &[&str]) -> bool {
+    any_word(page.doc.folded_text(), keywords).is_some()
+}
+
 /// The heading with this id, or whose text contains one of the keywords.
 pub fn find_section<'p>(
     page: &'p Page,

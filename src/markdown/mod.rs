@@ -37,6 +37,10 @@ pub struct Document {
     pub comments: Vec<Comment>,
     /// File offsets of raw HTML that runs code (`<script>`, `onclick=`).
     pub scripts: Vec<usize>,
+    /// The text of every block, folded, computed on first use: rules ask
+    /// "does this page mention any of these words at all?" before looking
+    /// block by block.
+    folded: std::sync::OnceLock<String>,
     pub stats: Stats,
 }
 
@@ -637,6 +641,18 @@ impl Document {
         }
         out.push_str(rest);
         out
+    }
+
+    /// All the page's text (code included), accent- and case-folded.
+    pub fn folded_text(&self) -> &str {
+        self.folded.get_or_init(|| {
+            let mut all = String::new();
+            for block in &self.blocks {
+                all.push_str(&slug::fold(&block.text));
+                all.push('\n');
+            }
+            all
+        })
     }
 
     /// Every id a link into this page may target.

@@ -404,6 +404,9 @@ fn reads_keywords(page: &Page) -> bool {
 /// The coverage promises on the page: each block's first, in order.
 fn promises(page: &Page) -> Vec<(&Block, &'static str)> {
     let mut found = Vec::new();
+    if !crate::check::text::page_mentions(page, PROMISES) {
+        return found;
+    }
     for block in &page.doc.blocks {
         if block.kind == BlockKind::Code {
             continue;

@@ -286,7 +286,14 @@ impl Rule for BusinessOverCommunity {
             .collect();
         keywords.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
         let mut reported: Vec<(usize, usize)> = Vec::new();
-        for block in page.doc.blocks.iter().filter(|b| b.kind != BlockKind::Code) {
+        let words: Vec<&str> = keywords.iter().map(|(k, _)| *k).collect();
+        let mentions_any = crate::check::text::page_mentions(page, &words);
+        for block in page
+            .doc
+            .blocks
+            .iter()
+            .filter(|b| mentions_any && b.kind != BlockKind::Code)
+        {
             let folded = fold(&block.text);
             for &(keyword, sales) in &keywords {
                 let Some((start, _)) = find_word(&folded, keyword) else {

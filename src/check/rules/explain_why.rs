@@ -557,6 +557,10 @@ fn rule_in(block: &Block) -> Option<(&'static str, String)> {
 fn opening_rule(sentence: &str) -> Option<&'static str> {
     let start = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
     for opening in RULES_OPENING {
+        // Only a sentence that starts with the opening can match at 0.
+        if !start.starts_with(opening.trim_end_matches('*')) {
+            continue;
+        }
         if let Some((0, end)) = find_word(start, opening) {
             let next = start[end..]
                 .split(|c: char| !c.is_alphanumeric())

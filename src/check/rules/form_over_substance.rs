@@ -378,6 +378,10 @@ fn placeholders(check: &mut PageCheck<'_>) {
     let template = page.kind() == Some("template");
     let mut seen = BTreeSet::new();
     let mut found: Vec<(usize, usize, String)> = Vec::new();
+    // One pass over the page first: most pages have none of these phrases.
+    let has_phrases = crate::check::text::page_mentions(page, PHRASES);
+    let has_slots = crate::check::text::page_mentions(page, SLOT_PHRASES);
+    let has_short = crate::check::text::page_mentions(page, SHORT_BLOCK_PHRASES);
     for block in page
         .doc
         .blocks
@@ -396,21 +400,25 @@ fn placeholders(check: &mut PageCheck<'_>) {
                 found.push((at, width, token.to_string()));
             }
         }
-        let folded = fold(&block.text);
-        for phrase in PHRASES {
+        let folded = if has_phrases || has_slots || has_short {
+            fold(&block.text)
+        } else {
+            String::new()
+        };
+        for phrase in PHRASES.iter().filter(|_| has_phrases) {
             if find_word(&folded, phrase).is_some() {
                 let (at, width) = locate(page, block, phrase);
                 found.push((at, width, quote(&block.text, phrase)));
             }
         }
         let short = word_count(&block.text) <= SHORT_BLOCK_WORDS;
-        for phrase in SLOT_PHRASES {
+        for phrase in SLOT_PHRASES.iter().filter(|_| has_slots) {
             if fills_slot(&folded, phrase, short) {
                 let (at, width) = locate(page, block, phrase);
                 found.push((at, width, quote(&block.text, phrase)));
             }
         }
-        if short {
+        if short && has_short {
             for phrase in SHORT_BLOCK_PHRASES {
                 if find_word(&folded, phrase).is_some() {
                     let (at, width) = locate(page, block, phrase);
