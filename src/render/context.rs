@@ -140,9 +140,11 @@ struct DashboardGroup {
     pages: Vec<DashboardRow>,
 }
 
-/// Sections with more pages than this list none in the navigation: a
-/// sidebar of hundreds of links helps nobody and bloats every page.
-const NAV_PAGE_LIMIT: usize = 50;
+/// The navigation lists pages only while the whole tree stays small: every
+/// page carries the navigation, so a site of 1,000 pages listing them all
+/// would put 1,000 links (and ~100 kB) on each page. Above this, the tree
+/// shows sections only, and each section page lists its pages.
+const NAV_PAGE_LIMIT: usize = 120;
 
 /// How many days before `review_by` a page counts as due soon.
 const DUE_SOON_DAYS: i64 = 30;
@@ -221,7 +223,10 @@ impl<'a> Shared<'a> {
         let nav = langs
             .iter()
             .map(|lang| {
-                let nodes = nav_nodes(site, listings, 0, lang);
+                let mut nodes = nav_nodes(site, listings, 0, lang);
+                if nav_page_count(&nodes) > NAV_PAGE_LIMIT {
+                    drop_nav_pages(&mut nodes);
+                }
                 (
                     lang.clone(),
                     serde_json::to_value(nodes).unwrap_or(Value::Null),
@@ -718,6 +723,20 @@ impl<'a> Shared<'a> {
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| crate::content::humanize(&taxonomy.name))
+    }
+}
+
+fn nav_page_count(nodes: &[NavNode]) -> usize {
+    nodes
+        .iter()
+        .map(|n| n.pages.len() + nav_page_count(&n.children))
+        .sum()
+}
+
+fn drop_nav_pages(nodes: &mut [NavNode]) {
+    for node in nodes {
+        node.pages.clear();
+        drop_nav_pages(&mut node.children);
     }
 }
 
