@@ -274,6 +274,47 @@ async function checkNavigation() {
   await ctx.close();
 }
 
+async function checkSearch() {
+  const ctx = await context();
+  const { page } = await open(ctx, P.home);
+  const box = page.locator('#search-q');
+  const typeAndWait = async (query) => {
+    await box.fill('');
+    await box.fill(query);
+    await page.waitForFunction(() => {
+      const panel = document.getElementById('search-results');
+      return panel && !panel.hidden && panel.querySelector('.search-result, .search-empty');
+    }, null, { timeout: 10000 });
+    return page.locator('#search-results .search-result').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  };
+  // Without accents, and with a typo, the moderation policy is found.
+  const plain = await typeAndWait('moderacion codigo conducta');
+  assert(plain.some((h) => h.startsWith('/kb/policies/moderacion-codigo-conducta/')), `accent-less query: ${plain}`);
+  const typo = await typeAndWait('moderaton');
+  assert(typo.length > 0 && typo.every((h) => h.startsWith('/kb/')), `typo query stays under the subpath: ${typo}`);
+  const english = await typeAndWait('harassment escalation');
+  assert(english.some((h) => h.startsWith('/kb/en/')), `English query finds English pages: ${english}`);
+  eq(await page.locator('#search-results mark').count() > 0, true, 'matched words are highlighted');
+  // Hostile queries: nothing injected, nothing run.
+  await page.evaluate(() => { window.__xss = 0; });
+  for (const q of ['<script>window.__xss=1</script>', '"><img src=x onerror="window.__xss=1">', '<b>bold</b> crisis']) {
+    await typeAndWait(q);
+    eq(await page.locator('#search-results img, #search-results script, #search-results b').count(), 0, `no element injected by ${q}`);
+  }
+  eq(await page.evaluate(() => window.__xss), 0, 'no injected code ran');
+  // The results page: filters narrow by type and language.
+  const results = await ctx.newPage();
+  await results.goto(KB + 'search/?q=moderacion&type=policy');
+  await results.waitForFunction(() => document.getElementById('search-page-results').getAttribute('aria-busy') === 'false', null, { timeout: 10000 });
+  const metas = await results.locator('#search-page-results .search-result-meta').allTextContents();
+  assert(metas.length > 0 && metas.every((m) => m.startsWith('policy')), `type filter: ${metas}`);
+  await results.goto(KB + 'search/?q=crisis&lang=en');
+  await results.waitForFunction(() => document.getElementById('search-page-results').getAttribute('aria-busy') === 'false', null, { timeout: 10000 });
+  const links = await results.locator('#search-page-results .search-result').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert(links.length > 0 && links.every((h) => h.startsWith('/kb/en/')), `language filter: ${links}`);
+  await ctx.close();
+}
+
 async function checkDashboard() {
   const ctx = await context();
   const { page } = await open(ctx, P.dashboard);
@@ -716,6 +757,7 @@ try {
     assert(!problems.length, problems.slice(0, 20).join('\n     '));
   });
   await check('navigation: home, section, page, pager, tag, tag list, dashboard, search, 404', checkNavigation);
+  await check('search: accent-less, typo and English queries, highlights, filters, hostile queries inject nothing', checkSearch);
   await check('review dashboard: every page by owner, overdue first, internal pages only internally', checkDashboard);
   await check('language switcher, hreflang alternates and <html lang>', checkLanguageSwitcher);
   await check('dark mode: prefers-color-scheme, and the toggle remembers the choice', checkDarkMode);
