@@ -260,10 +260,7 @@ fn build(args: BuildArgs) -> ExitCode {
             elapsed * 1000.0,
             report.output_dir.display()
         );
-        eprintln!(
-            "Preview it with: python3 -m http.server --directory {} 8000",
-            report.output_dir.display()
-        );
+        eprintln!("Preview it with live reload: cmkb serve (it honours the base URL's path)");
     }
     ExitCode::SUCCESS
 }

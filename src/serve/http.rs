@@ -203,7 +203,10 @@ pub(crate) fn clean_path(raw: &str) -> Result<String, &'static str> {
 async fn serve_file(live: &Live, key: &str, status: StatusCode, head: bool) -> Option<Response> {
     let (content, base) = {
         let state = live.state.read().unwrap_or_else(|e| e.into_inner());
-        (state.output.files.get(key)?.clone(), state.base_path.clone())
+        (
+            state.output.files.get(key)?.clone(),
+            state.base_path.clone(),
+        )
     };
     let bytes = match content {
         Content::Bytes(bytes) => bytes,
@@ -300,7 +303,10 @@ fn events(live: &Live) -> Response {
         (Some(first), receiver, shutdown),
         |(first, mut receiver, mut shutdown)| async move {
             if let Some(event) = first {
-                return Some((Ok::<Event, Infallible>(sse(event)), (None, receiver, shutdown)));
+                return Some((
+                    Ok::<Event, Infallible>(sse(event)),
+                    (None, receiver, shutdown),
+                ));
             }
             let next = tokio::select! {
                 got = receiver.recv() => match got {
@@ -328,7 +334,11 @@ fn sse(event: LiveEvent) -> Event {
 
 fn respond(status: StatusCode, kind: &'static str, bytes: Vec<u8>, head: bool) -> Response {
     let length = bytes.len();
-    let body = if head { Body::empty() } else { Body::from(bytes) };
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -461,8 +471,14 @@ mod tests {
     fn content_types_by_extension() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
-        assert_eq!(content_type("atom.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(
+            content_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
         assert_eq!(content_type("img/logo.PNG"), "image/png");
         assert_eq!(content_type("search/manifest.json"), "application/json");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");

@@ -156,12 +156,10 @@ impl Problems {
 /// Runs the preview until Ctrl-C (or SIGTERM).
 pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     let listener = bind(options.bind, options.port)?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ServeError::Listen {
-            addr: SocketAddr::new(options.bind, options.port.unwrap_or(DEFAULT_PORT)),
-            source,
-        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Listen {
+        addr: SocketAddr::new(options.bind, options.port.unwrap_or(DEFAULT_PORT)),
+        source,
+    })?;
     let config = Config::load(&options.root)?;
 
     let (to_rebuild, from_watch) = std::sync::mpsc::channel();

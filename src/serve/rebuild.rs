@@ -50,7 +50,7 @@ use crate::config::Config;
 use crate::content::{self, Page, ParsedFile, Site, Visibility};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::output::{Content, MemorySink};
+use crate::output::{Content, MemorySink, Output};
 use crate::render::{self, Listings};
 use crate::theme::Theme;
 
@@ -90,7 +90,22 @@ pub(crate) fn run(mut rebuilder: Rebuilder, mut watcher: Watcher, messages: Rece
             let mut changes = watch::classify(&paths, &rebuilder.layout);
             changes.config |= rescan;
             let refresh = changes.folders || changes.config;
-            rebuilder.apply(changes);
+            let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rebuilder.apply(changes);
+            }));
+            if applied.is_err() {
+                // A bug, not the writer's doing: start again from the files.
+                eprintln!("error: cmkb serve hit an internal error; loading the site again");
+                let reloaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    rebuilder.apply(Changes {
+                        config: true,
+                        ..Changes::default()
+                    });
+                }));
+                if reloaded.is_err() {
+                    eprintln!("error: the preview may be out of date; restart cmkb serve");
+                }
+            }
             if refresh {
                 if let Err(e) = watcher.refresh(&rebuilder.layout) {
                     eprintln!("warning: {e}");
@@ -163,6 +178,14 @@ impl<'a> Signature<'a> {
     }
 }
 
+/// What checking some pages again found, to be taken into the findings.
+struct Recheck {
+    page_findings: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// The files whose findings this replaces.
+    paths: BTreeSet<PathBuf>,
+    finished: Vec<Diagnostic>,
+}
+
 /// Rendering owed since the last good render.
 #[derive(Debug, Default)]
 enum Owed {
@@ -229,6 +252,8 @@ pub(crate) struct Rebuilder {
     tera: Option<Tera>,
     /// `None` when the site changed in what listings show.
     listings: Option<Listings>,
+    /// Pages rendered alongside their checks, waiting for the verdict.
+    prerendered: Option<(BTreeSet<String>, Output)>,
     /// What the page rules found, by page file; every checked page has an entry.
     page_findings: HashMap<PathBuf, Vec<Diagnostic>>,
     /// The finished findings (suppressions and severities applied), by file.
@@ -266,7 +291,13 @@ impl Rebuilder {
         let theme = Theme::load(&options.root, &config.theme)?;
         let checker = Checker::new(&config)?;
         let output_dir = options.root.join(&config.output_dir);
-        let site = build::load_site(&options.root, config, &theme, &build_options, Some(output_dir))?;
+        let site = build::load_site(
+            &options.root,
+            config,
+            &theme,
+            &build_options,
+            Some(output_dir),
+        )?;
         let (tera, theme_problem) = match render::templates(&theme) {
             Ok(tera) => (Some(tera), None),
             Err(e) => (None, Some(Problem::from_error(&e))),
@@ -281,6 +312,7 @@ impl Rebuilder {
             site,
             tera,
             listings: None,
+            prerendered: None,
             page_findings: HashMap::new(),
             findings: BTreeMap::new(),
             frozen: BTreeMap::new(),
@@ -306,7 +338,12 @@ impl Rebuilder {
             .flatten()
             .filter(|d| d.severity != Severity::Error)
             .count();
-        let rendered = self.render();
+        // Without compiled templates the theme's error says it all.
+        let rendered = if self.tera.is_some() {
+            self.render()
+        } else {
+            Ok(None)
+        };
         if let Err(e) = &rendered {
             self.render_problem = Some(Problem::from_error(e));
         }
@@ -335,6 +372,7 @@ impl Rebuilder {
         }
         let started = Instant::now();
         self.stages = Stages::start();
+        self.prerendered = None;
         let mut touched = Touched::default();
         if changes.config {
             self.reload_everything(&mut touched);
@@ -382,6 +420,9 @@ impl Rebuilder {
             }
         };
         self.config_problem = None;
+        if site.base_path() != self.site.base_path() {
+            eprintln!("The site moved to {} (base_url changed)", site.base_path());
+        }
         self.layout = layout;
         self.tera = match render::templates(&theme) {
             Ok(tera) => {
@@ -496,7 +537,11 @@ impl Rebuilder {
     fn holds_files(&self, rel: &str) -> bool {
         let prefix = format!("{rel}/");
         self.site.by_path.keys().any(|p| p.starts_with(&prefix))
-            || self.site.assets.iter().any(|a| a.rel_path.starts_with(&prefix))
+            || self
+                .site
+                .assets
+                .iter()
+                .any(|a| a.rel_path.starts_with(&prefix))
     }
 
     /// Walks the content folder again and reconciles the site with it: new
@@ -515,11 +560,20 @@ impl Rebuilder {
             .map(|p| p.rel_path.as_str())
             .chain(self.site.file_diagnostics.keys().map(String::as_str))
             .collect();
-        let known_assets: BTreeSet<&str> =
-            self.site.assets.iter().map(|a| a.rel_path.as_str()).collect();
+        let known_assets: BTreeSet<&str> = self
+            .site
+            .assets
+            .iter()
+            .map(|a| a.rel_path.as_str())
+            .collect();
+        // A file that did not parse before is not a page yet: parsed below.
+        let failed_changed = changed
+            .iter()
+            .any(|rel| markdown.contains(rel.as_str()) && !self.site.by_path.contains_key(rel));
         if markdown == known_markdown
             && assets == known_assets
             && files.diagnostics == self.site.walk_diagnostics
+            && !failed_changed
         {
             return false;
         }
@@ -539,9 +593,6 @@ impl Rebuilder {
         for rel in &went {
             touched.what.push(format!("-{rel}"));
         }
-        if came.is_empty() && went.is_empty() {
-            touched.what.push("the content folder".into());
-        }
 
         // Parse what is new, what changed, and what failed to parse before.
         let to_parse: Vec<&(String, PathBuf)> = files
@@ -549,6 +600,15 @@ impl Rebuilder {
             .iter()
             .filter(|(rel, _)| !self.site.by_path.contains_key(rel) || changed.contains(rel))
             .collect();
+        touched.what.extend(
+            to_parse
+                .iter()
+                .map(|(rel, _)| rel.clone())
+                .filter(|rel| !came.contains(rel)),
+        );
+        if touched.what.is_empty() {
+            touched.what.push("the content folder".into());
+        }
         let config = &self.site.config;
         let parsed: Vec<(String, ParsedFile)> = to_parse
             .par_iter()
@@ -615,7 +675,9 @@ impl Rebuilder {
         if parsed.is_empty() {
             return;
         }
-        touched.what.extend(parsed.iter().map(|(rel, _)| rel.clone()));
+        touched
+            .what
+            .extend(parsed.iter().map(|(rel, _)| rel.clone()));
         self.stages.done("parse");
 
         // Whether every change stays inside its page.
@@ -631,6 +693,7 @@ impl Rebuilder {
         }
         if local {
             let mut indices = Vec::new();
+            let mut replaced = BTreeSet::new();
             for (rel, parsed) in parsed {
                 let index = self.site.by_path[&rel];
                 match parsed.page {
@@ -638,7 +701,7 @@ impl Rebuilder {
                         self.frozen.remove(&rel);
                         content::replace_page(&mut self.site, index, page, parsed.diagnostics);
                         indices.push(index);
-                        self.owed.pages([rel]);
+                        replaced.insert(rel);
                     }
                     None => {
                         self.frozen.insert(rel, parsed.diagnostics);
@@ -646,8 +709,12 @@ impl Rebuilder {
                 }
             }
             self.stages.done("link");
-            self.recheck_pages(&indices);
-            self.stages.done("finish");
+            let (recheck, prerendered) =
+                rayon::join(|| self.recheck(&indices), || self.prerender(&replaced));
+            self.take_recheck(recheck);
+            self.prerendered = prerendered;
+            self.owed.pages(replaced);
+            self.stages.done("check+render");
             return;
         }
         let mut changed_paths = HashSet::new();
@@ -757,7 +824,10 @@ impl Rebuilder {
                 .insert(self.site.pages[i].source.path.clone(), Vec::new());
         }
         for d in self.checker.page_findings(&self.site, pages) {
-            self.page_findings.entry(d.path.clone()).or_default().push(d);
+            self.page_findings
+                .entry(d.path.clone())
+                .or_default()
+                .push(d);
         }
     }
 
@@ -774,15 +844,18 @@ impl Rebuilder {
     fn finish_everything(&mut self) {
         let pages: Vec<usize> = self.site.included_pages().map(|(i, _)| i).collect();
         let found = self.found_on(&pages);
-        let all = self
-            .checker
-            .finish(&self.site, &pages, found, self.site.diagnostics.iter().cloned());
+        let all = self.checker.finish(
+            &self.site,
+            &pages,
+            found,
+            self.site.diagnostics.iter().cloned(),
+        );
         self.findings = by_file(all);
     }
 
     /// Checks changed pages again with their translations (the rules that
-    /// span pages compare translations), replacing those files' findings.
-    fn recheck_pages(&mut self, changed: &[usize]) {
+    /// span pages compare translations). Reads only: runs beside rendering.
+    fn recheck(&self, changed: &[usize]) -> Recheck {
         let groups: HashSet<&str> = changed
             .iter()
             .map(|&i| self.site.pages[i].translation_group.as_str())
@@ -795,7 +868,7 @@ impl Rebuilder {
             .filter(|(i, p)| changed.contains(i) || groups.contains(p.translation_group.as_str()))
             .map(|(i, _)| i)
             .collect();
-        let paths: HashSet<PathBuf> = members
+        let paths: BTreeSet<PathBuf> = members
             .iter()
             .map(|&i| self.site.pages[i].source.path.clone())
             .collect();
@@ -814,22 +887,64 @@ impl Rebuilder {
                         .contains_key(&self.site.pages[*i].source.path)
             })
             .collect();
-        self.find_on_pages(&stale);
-        self.stages.done("rules");
-        let found = self.found_on(&checked);
-        let load = self
-            .site
-            .diagnostics
+        let mut fresh: HashMap<PathBuf, Vec<Diagnostic>> = stale
             .iter()
-            .filter(|d| paths.contains(&d.path))
-            .cloned();
+            .map(|&i| (self.site.pages[i].source.path.clone(), Vec::new()))
+            .collect();
+        for d in self.checker.page_findings(&self.site, &stale) {
+            fresh.entry(d.path.clone()).or_default().push(d);
+        }
+        let found: Vec<Diagnostic> = checked
+            .iter()
+            .filter_map(|&i| {
+                let path = &self.site.pages[i].source.path;
+                fresh.get(path).or_else(|| self.page_findings.get(path))
+            })
+            .flatten()
+            .cloned()
+            .collect();
+        // The site's diagnostics are sorted by file.
+        let diagnostics = &self.site.diagnostics;
+        let load = paths.iter().flat_map(|path| {
+            let start = diagnostics.partition_point(|d| d.path < *path);
+            diagnostics[start..]
+                .iter()
+                .take_while(move |d| d.path == *path)
+                .cloned()
+        });
         let finished = self.checker.finish(&self.site, &checked, found, load);
-        for path in &paths {
+        Recheck {
+            page_findings: fresh,
+            paths,
+            finished,
+        }
+    }
+
+    fn take_recheck(&mut self, recheck: Recheck) {
+        self.page_findings.extend(recheck.page_findings);
+        for path in &recheck.paths {
             self.findings.remove(path);
         }
-        for (path, list) in by_file(finished) {
+        for (path, list) in by_file(recheck.finished) {
             self.findings.insert(path, list);
         }
+    }
+
+    /// Renders changed pages before knowing whether the checks let them
+    /// through (the two run side by side); used only if they do.
+    fn prerender(&self, rels: &BTreeSet<String>) -> Option<(BTreeSet<String>, Output)> {
+        if !matches!(self.owed, Owed::Nothing) {
+            return None;
+        }
+        let (tera, listings) = (self.tera.as_ref()?, self.listings.as_ref()?);
+        let pages: Vec<usize> = rels
+            .iter()
+            .filter_map(|rel| self.site.by_path.get(rel).copied())
+            .collect();
+        let sink = MemorySink::default();
+        // An error here is found again, and reported, by the real render.
+        render::render_pages(&self.site, &self.theme, tera, listings, &pages, &sink).ok()?;
+        Some((rels.clone(), sink.into_output()))
     }
 
     fn stops_build(&self, diagnostics: &[Diagnostic]) -> bool {
@@ -868,14 +983,19 @@ impl Rebuilder {
     /// the pages rendered, or `None` for all of them.
     fn render(&mut self) -> Result<Option<Vec<String>>, Error> {
         let owed = std::mem::take(&mut self.owed);
-        let result = self.render_owed(&owed);
+        let prerendered = self.prerendered.take();
+        let result = self.render_owed(&owed, prerendered);
         if result.is_err() {
             self.owed = owed;
         }
         result
     }
 
-    fn render_owed(&mut self, owed: &Owed) -> Result<Option<Vec<String>>, Error> {
+    fn render_owed(
+        &mut self,
+        owed: &Owed,
+        prerendered: Option<(BTreeSet<String>, Output)>,
+    ) -> Result<Option<Vec<String>>, Error> {
         let Some(tera) = &self.tera else {
             return Err(Error::Template(
                 "the templates do not compile; fix them to see changes".into(),
@@ -884,21 +1004,39 @@ impl Rebuilder {
         match (owed, &self.listings) {
             (Owed::Nothing, _) => Ok(Some(Vec::new())),
             (Owed::Pages(rels), Some(listings)) => {
-                let pages: Vec<usize> = rels
-                    .iter()
-                    .filter_map(|rel| self.site.by_path.get(rel).copied())
-                    .collect();
-                let sink = MemorySink::default();
-                render::render_pages(&self.site, &self.theme, tera, listings, &pages, &sink)?;
-                let rendered = sink.into_output();
+                let rendered = match prerendered {
+                    Some((done, output)) if done == *rels => output,
+                    _ => {
+                        let pages: Vec<usize> = rels
+                            .iter()
+                            .filter_map(|rel| self.site.by_path.get(rel).copied())
+                            .collect();
+                        let sink = MemorySink::default();
+                        render::render_pages(
+                            &self.site,
+                            &self.theme,
+                            tera,
+                            listings,
+                            &pages,
+                            &sink,
+                        )?;
+                        sink.into_output()
+                    }
+                };
                 let base = self.site.base_path();
-                let urls = rendered.files.keys().map(|path| url_of(&base, path)).collect();
+                let urls = rendered
+                    .files
+                    .keys()
+                    .map(|path| url_of(&base, path))
+                    .collect();
                 let mut state = self.live.state.write().unwrap_or_else(|e| e.into_inner());
                 state.output.files.extend(rendered.files);
                 Ok(Some(urls))
             }
             (Owed::Pages(_) | Owed::Everything, _) => {
-                let listings = self.listings.get_or_insert_with(|| Listings::new(&self.site));
+                let listings = self
+                    .listings
+                    .get_or_insert_with(|| Listings::new(&self.site));
                 let sink = MemorySink::default();
                 render::render_site(&self.site, &self.theme, tera, listings, &sink)?;
                 let mut output = sink.into_output();
@@ -984,7 +1122,10 @@ impl Rebuilder {
             n => format!(", {n} pages rendered"),
         };
         let fixed = if recovered { " (errors fixed)" } else { "" };
-        eprintln!("{what}: rebuilt in {} ms{pages}{fixed}", elapsed.as_millis());
+        eprintln!(
+            "{what}: rebuilt in {} ms{pages}{fixed}",
+            elapsed.as_millis()
+        );
         if self.verbose {
             self.stages.done("publish");
             eprintln!("  {}", self.stages.line());
@@ -1078,7 +1219,9 @@ fn by_file(found: Vec<Diagnostic>) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
 
 /// `guides/a/index.html` → `/kb/guides/a/`.
 fn url_of(base: &str, output_path: &str) -> String {
-    let path = output_path.strip_suffix("index.html").unwrap_or(output_path);
+    let path = output_path
+        .strip_suffix("index.html")
+        .unwrap_or(output_path);
     format!("{base}{path}")
 }
 
@@ -1177,6 +1320,9 @@ mod tests {
             template_file("template error in templates/page.html while rendering x: boom"),
             "templates/page.html"
         );
-        assert_eq!(template_file("the template `x.html` is missing"), "templates");
+        assert_eq!(
+            template_file("the template `x.html` is missing"),
+            "templates"
+        );
     }
 }

@@ -4,8 +4,9 @@
 //! burst — write a temporary file, rename it over the page, touch the folder —
 //! and one batch of paths per burst means one rebuild per save. The window is
 //! short, because it is latency the writer waits through on every save.
-//! Reads are not changes: the watcher reports files being opened, and the
-//! rebuild opens the files it parses, so access events are dropped here.
+//! Reads are not changes: the watcher reports files being opened (and their
+//! access times changing), and the rebuild opens the files it parses, so
+//! those events are dropped here.
 //!
 //! What is watched: the content folder (recursively), the site folder itself
 //! (only its direct entries: `site.toml`, and folders that appear), and the
@@ -18,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
@@ -131,7 +132,8 @@ fn classify_one(path: &Path, layout: &Layout, changes: &mut Changes) {
             changes.config = true;
             return;
         }
-        if names.len() == 1 && ["templates", "static", "i18n", "themes", "content"].contains(&first) {
+        if names.len() == 1 && ["templates", "static", "i18n", "themes", "content"].contains(&first)
+        {
             changes.folders = true;
         }
         match first {
@@ -206,8 +208,7 @@ impl Watcher {
                 }
             }
         };
-        let debouncer = new_debouncer(DEBOUNCE, None, handler)
-        .map_err(|e| ServeError::Watch {
+        let debouncer = new_debouncer(DEBOUNCE, None, handler).map_err(|e| ServeError::Watch {
             path: layout.root.clone(),
             message: e.to_string(),
         })?;
@@ -249,11 +250,13 @@ impl Watcher {
     }
 }
 
-/// Whether an event may mean a file's content changed: anything but reads.
+/// Whether an event may mean a file's content changed: not reads, and not
+/// metadata (reading a file can update its access time, and serving a
+/// stylesheet would then announce it changed).
 fn is_change(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-        EventKind::Access(_) => false,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => false,
         _ => true,
     }
 }
@@ -297,6 +300,24 @@ mod tests {
             changes.statics.iter().collect::<Vec<_>>(),
             vec!["css/extra.css", "style.css"]
         );
+    }
+
+    #[test]
+    fn reads_and_metadata_are_not_changes() {
+        use notify_debouncer_full::notify::event::{CreateKind, DataChange, MetadataKind};
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Any
+        ))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
     }
 
     #[test]
