@@ -152,6 +152,39 @@ pub fn locate(page: &Page, block: &Block, keyword: &str) -> (usize, usize) {
     }
 }
 
+/// Whether the page is in a language the rules' keyword lists are written
+/// in (Spanish or English). Pages in other languages are not judged with
+/// words they do not use.
+pub fn reads_keywords(page: &Page) -> bool {
+    let lang = page.lang.to_ascii_lowercase();
+    ["es", "en"]
+        .iter()
+        .any(|l| lang == *l || lang.starts_with(&format!("{l}-")))
+}
+
+/// A text cut into sentences at `.`, `!` or `?` followed by a space or the
+/// end; trimmed, empty ones dropped.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'.' | b'!' | b'?')
+            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
+        {
+            out.push(&text[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// Words in a text, for counting.
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace()

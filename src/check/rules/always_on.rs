@@ -24,7 +24,7 @@
 //! in those languages); section indexes are navigation and are skipped.
 
 use super::SECTION_OWNERS;
-use crate::check::text::{find_section, find_word, locate};
+use crate::check::text::{find_section, find_word, locate, reads_keywords, sentences};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
 use crate::diagnostic::Severity;
@@ -393,14 +393,6 @@ fn required_sections(check: &mut PageCheck<'_>) {
     }
 }
 
-/// Whether the page's language is one the keyword lists are written in.
-fn reads_keywords(page: &Page) -> bool {
-    let lang = page.lang.to_ascii_lowercase();
-    ["es", "en"]
-        .iter()
-        .any(|l| lang == *l || lang.starts_with(&format!("{l}-")))
-}
-
 /// The coverage promises on the page: each block's first, in order.
 fn promises(page: &Page) -> Vec<(&Block, &'static str)> {
     let mut found = Vec::new();
@@ -432,26 +424,6 @@ fn promises(page: &Page) -> Vec<(&Block, &'static str)> {
         }
     }
     found
-}
-
-/// Sentences of a folded text: split after `.`, `!` and `?` followed by a
-/// space (so `24/7.` and `e.g.` inside a word do not split).
-fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if matches!(b, b'.' | b'!' | b'?')
-            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
-        {
-            out.push(&text[start..=i]);
-            start = i + 1;
-        }
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
 }
 
 /// Whether the page's title or tags are about coverage. Not the

@@ -39,7 +39,7 @@
 //! navigation and are skipped.
 
 use super::SECTION_OWNERS;
-use crate::check::text::{any_word, find_section, find_word, locate};
+use crate::check::text::{any_word, find_section, find_word, locate, reads_keywords, sentences};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
 use crate::diagnostic::Severity;
@@ -502,14 +502,6 @@ fn explain_en(section: &str) -> &'static str {
     }
 }
 
-/// Whether the page's language is one the keyword lists are written in.
-fn reads_keywords(page: &Page) -> bool {
-    let lang = page.lang.to_ascii_lowercase();
-    ["es", "en"]
-        .iter()
-        .any(|l| lang == *l || lang.starts_with(&format!("{l}-")))
-}
-
 /// Whether the page is where rules live (see the module doc).
 fn holds_rules(page: &Page, types: Option<Vec<String>>) -> bool {
     match page.kind() {
@@ -604,30 +596,6 @@ fn explained(page: &Page, block: &Block) -> bool {
         .iter()
         .filter(|b| b.section == block.section && b.kind != BlockKind::Code)
         .any(|b| any_word(&fold(&b.text), REASONS).is_some())
-}
-
-/// Sentences of a text: split after `.`, `!`, `?` followed by a space. The
-/// split characters survive folding, so the folded and original texts split
-/// into the same sentences.
-fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if matches!(b, b'.' | b'!' | b'?')
-            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
-        {
-            out.push(&text[start..=i]);
-            start = i + 1;
-        }
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out.into_iter()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
 }
 
 /// A sentence shortened for a message.

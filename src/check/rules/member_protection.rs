@@ -34,7 +34,7 @@
 //! Spanish and English pages are read: the keyword lists are in those
 //! languages. Section indexes are navigation and are skipped.
 
-use crate::check::text::{any_word, find_section, find_word};
+use crate::check::text::{any_word, find_section, find_word, reads_keywords};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::{Page, Site};
 use crate::markdown::BlockKind;
@@ -407,14 +407,6 @@ fn reporting_heading(page: &Page) -> Option<usize> {
     by_text
         .or_else(|| find_section(page, "enforcement", ENFORCEMENT_HEADINGS).map(|(_, h)| h))
         .map(|h| h.offset)
-}
-
-/// Whether the page's language is one the keyword lists are written in.
-fn reads_keywords(page: &Page) -> bool {
-    let lang = page.lang.to_ascii_lowercase();
-    ["es", "en"]
-        .iter()
-        .any(|l| lang == *l || lang.starts_with(&format!("{l}-")))
 }
 
 /// Whether the page is a conduct or moderation policy (see the module doc).
