@@ -23,7 +23,7 @@
 //! Only Spanish and English pages are read for phrases (the keyword lists are
 //! in those languages); section indexes are navigation and are skipped.
 
-use super::SECTION_OWNERS;
+use super::owned_required_sections;
 use crate::check::text::{find_section, find_word, locate, reads_keywords, sentences};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
@@ -360,22 +360,16 @@ impl Rule for AlwaysOn {
 
 /// Missing `handover`/`rotation` sections the page's type requires.
 fn required_sections(check: &mut PageCheck<'_>) {
-    let Some(spec) = check.spec else {
-        return;
-    };
     let page = check.page;
     let kind = page.kind().unwrap_or_default().to_string();
     let lang = check.lang;
-    for section in &spec.sections {
-        let owned = SECTION_OWNERS
-            .iter()
-            .any(|(id, rule)| id == section && *rule == "always-on");
+    for section in owned_required_sections(check, "always-on") {
         let (keywords, es, en) = if section == "handover" {
             (HANDOVER_HEADINGS, "Traspaso", "Handover")
         } else {
             (ROTATION_HEADINGS, "Turnos", "Rotation")
         };
-        if !owned || find_section(page, section, keywords).is_some() {
+        if find_section(page, section, keywords).is_some() {
             continue;
         }
         check.at_key_as(

@@ -38,7 +38,7 @@
 //! Only Spanish and English pages are read for keywords; section indexes are
 //! navigation and are skipped.
 
-use super::SECTION_OWNERS;
+use super::owned_required_sections;
 use crate::check::text::{any_word, find_section, find_word, locate, reads_keywords, sentences};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
@@ -426,20 +426,11 @@ impl Rule for ExplainWhy {
 
 /// Missing `why`/`consequences`/`appeals` sections the page's type requires.
 fn required_sections(check: &mut PageCheck<'_>) {
-    let Some(spec) = check.spec else {
-        return;
-    };
     let page = check.page;
     let kind = page.kind().unwrap_or_default().to_string();
     let lang = check.lang;
-    for section in &spec.sections {
-        let owned = SECTION_OWNERS
-            .iter()
-            .any(|(id, rule)| id == section && *rule == "explain-why");
-        if !owned {
-            continue;
-        }
-        let (keywords, es, en, why_es, why_en): (&[&str], _, _, _, _) = match section.as_str() {
+    for section in owned_required_sections(check, "explain-why") {
+        let (keywords, es, en, why_es, why_en): (&[&str], _, _, _, _) = match section {
             "why" => (
                 WHY_HEADINGS,
                 "Por qué existe",

@@ -1,7 +1,7 @@
 //! The rule catalogue: one file per rule. Adding a rule is adding a file
 //! and a line to [`all`].
 
-use super::Rule;
+use super::{PageCheck, Rule};
 
 mod always_on;
 mod broken_link;
@@ -28,6 +28,22 @@ pub const SECTION_OWNERS: &[(&str, &str)] = &[
     ("handover", "always-on"),
     ("rotation", "always-on"),
 ];
+
+/// The sections the page's type requires that `rule` reports when missing.
+pub fn owned_required_sections<'a>(check: &PageCheck<'a>, rule: &str) -> Vec<&'a str> {
+    let Some(spec) = check.spec else {
+        return Vec::new();
+    };
+    spec.sections
+        .iter()
+        .filter(|s| {
+            SECTION_OWNERS
+                .iter()
+                .any(|(id, owner)| id == s && *owner == rule)
+        })
+        .map(String::as_str)
+        .collect()
+}
 
 /// Every rule, in catalogue order.
 pub fn all() -> Vec<Box<dyn Rule>> {
