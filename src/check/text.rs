@@ -185,6 +185,35 @@ pub fn sentences(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// How the title of a page *about* rules or policies starts ("How to…",
+/// "Your code of conduct", "Cómo…"), as opposed to the rules themselves.
+const GUIDE_TITLE_STARTS: &[&str] = &[
+    "your",
+    "tu",
+    "su",
+    "how",
+    "como",
+    "why",
+    "por que",
+    "writing",
+    "escribir",
+    "adopting",
+    "adoptar",
+    "about",
+    "sobre",
+    "guide",
+    "guia",
+    "introduction",
+    "introduccion",
+];
+
+/// Whether a folded title speaks about rules in a guide's voice.
+pub fn guide_voice(folded_title: &str) -> bool {
+    GUIDE_TITLE_STARTS
+        .iter()
+        .any(|s| folded_title.starts_with(&format!("{s} ")))
+}
+
 /// Words in a text, for counting.
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace()

@@ -39,7 +39,9 @@
 //! navigation and are skipped.
 
 use super::owned_required_sections;
-use crate::check::text::{any_word, find_section, find_word, locate, reads_keywords, sentences};
+use crate::check::text::{
+    any_word, find_section, find_word, guide_voice, locate, reads_keywords, sentences,
+};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
 use crate::diagnostic::Severity;
@@ -324,28 +326,6 @@ const RULE_TITLES: &[&str] = &[
     "community guidelines",
     "directrices",
 ];
-
-/// How a guide's title starts: about rules, not the rules themselves.
-const GUIDE_TITLE_STARTS: &[&str] = &[
-    "your",
-    "tu",
-    "su",
-    "how",
-    "como",
-    "why",
-    "por que",
-    "writing",
-    "escribir",
-    "adopting",
-    "adoptar",
-    "about",
-    "sobre",
-    "guide",
-    "guia",
-    "introduction",
-    "introduccion",
-];
-
 impl Rule for ExplainWhy {
     fn id(&self) -> &'static str {
         "explain-why"
@@ -502,9 +482,7 @@ fn holds_rules(page: &Page, types: Option<Vec<String>>) -> bool {
         },
         None => {
             let title = fold(&page.title);
-            let guide_voice = GUIDE_TITLE_STARTS
-                .iter()
-                .any(|s| title.starts_with(&format!("{s} ")));
+            let guide_voice = guide_voice(&title);
             !guide_voice && any_word(&title, RULE_TITLES).is_some()
         }
     }

@@ -34,7 +34,7 @@
 //! Spanish and English pages are read: the keyword lists are in those
 //! languages. Section indexes are navigation and are skipped.
 
-use crate::check::text::{any_word, find_section, find_word, reads_keywords};
+use crate::check::text::{any_word, find_section, find_word, guide_voice, reads_keywords};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::{Page, Site};
 use crate::markdown::BlockKind;
@@ -101,28 +101,6 @@ const POLICY_TITLE: &[&str] = &[
     "politica contra el acoso",
     "politica de acoso",
 ];
-
-/// How a guide's title starts: about a policy, not the policy itself.
-const GUIDE_TITLE_STARTS: &[&str] = &[
-    "your",
-    "tu",
-    "su",
-    "how",
-    "como",
-    "why",
-    "por que",
-    "writing",
-    "escribir",
-    "adopting",
-    "adoptar",
-    "about",
-    "sobre",
-    "guide",
-    "guia",
-    "introduction",
-    "introduccion",
-];
-
 /// Words about reporting, for untyped pages (the page must describe
 /// reporting to be the place where reporting is made safe).
 const REPORTING: &[&str] = &["report*", "denuncia*", "denunciar", "complaint*", "queja*"];
@@ -430,9 +408,7 @@ fn in_scope(page: &Page) -> bool {
         Some("playbook") => any_word(&title, PLAYBOOK_TITLE).is_some(),
         Some(_) => false,
         None => {
-            let guide_voice = GUIDE_TITLE_STARTS
-                .iter()
-                .any(|s| title.starts_with(&format!("{s} ")));
+            let guide_voice = guide_voice(&title);
             any_word(&title, POLICY_TITLE).is_some()
                 && !guide_voice
                 && page.doc.blocks.iter().any(|b| {
