@@ -60,13 +60,36 @@ fn slug_with(text: &str, keep: &[char]) -> String {
 /// Lowercases and strips diacritics: `Cuándo` → `cuando`, `ñ` → `n`. Used to
 /// match keywords and anchors regardless of accents.
 pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out`. Checks and search fold every block of every
+/// page, so this avoids a string per call and decomposes only the characters
+/// that need it (decomposing one character at a time is the same as the
+/// whole text's NFD here: the marks whose order NFD would fix are dropped).
+pub fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
     }
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    for c in text.chars() {
+        fold_char(c, out);
+    }
+}
+
+/// One character of [`fold`], appended to `out`.
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if !is_combining_mark(d) {
+            out.extend(d.to_lowercase());
+        }
+    });
 }
 
 #[cfg(test)]
@@ -120,5 +143,19 @@ mod tests {
     fn folding() {
         assert_eq!(fold("Cuándo ADAPTAR"), "cuando adaptar");
         assert_eq!(fold("Niño"), "nino");
+        // Character by character it is the whole text's NFD, lowercased.
+        for text in [
+            "İstanbul ǅemal",
+            "Ωμέγα ÅNGSTRÖM",
+            "e\u{301}\u{323}x",
+            "ﬁ Ⅻ ẞ",
+        ] {
+            let whole: String = text
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(fold(text), whole, "{text}");
+        }
     }
 }

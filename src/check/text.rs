@@ -3,9 +3,14 @@
 //! or by heading keywords, and positions mapped back to the source so a
 //! finding points at the word that triggered it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::content::Page;
 use crate::markdown::{Block, BlockKind, Heading};
-use crate::slug::fold;
+use crate::slug::{fold, fold_char};
 
 /// Text folded for matching (`Cuándo` → `cuando`), with the way back to the
 /// original byte offsets.
@@ -20,13 +25,8 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
         for (at, c) in original.char_indices() {
-            let mut buf = [0u8; 4];
-            for f in fold(c.encode_utf8(&mut buf)).chars() {
-                for _ in 0..f.len_utf8() {
-                    origin.push(at);
-                }
-                text.push(f);
-            }
+            fold_char(c, &mut text);
+            origin.resize(text.len(), at);
         }
         origin.push(original.len());
         Folded { text, origin }
@@ -59,23 +59,7 @@ pub fn find_word(haystack: &str, needle: &str) -> Option<(usize, usize)> {
     // Two-Way searcher per call, which dominated the checks on short blocks.
     while let Some(i) = memchr::memmem::find(&haystack.as_bytes()[from..], needle.as_bytes()) {
         let start = from + i;
-        let mut end = start + needle.len();
-        let before_ok = haystack[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !is_word_char(c));
-        if prefix {
-            end += haystack[end..]
-                .chars()
-                .take_while(|&c| is_word_char(c))
-                .map(char::len_utf8)
-                .sum::<usize>();
-        }
-        let after_ok = haystack[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| !is_word_char(c));
-        if before_ok && after_ok {
+        if let Some(end) = word_end(haystack, start, start + needle.len(), prefix) {
             return Some((start, end));
         }
         from = start
@@ -88,19 +72,161 @@ pub fn find_word(haystack: &str, needle: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Whether folded `text` contains any of the keywords; returns the first found.
+/// Whether folded `text` contains any of the keywords; returns the first of
+/// the list that is found (the lists put the most telling words first).
 pub fn any_word<'k>(text: &str, keywords: &[&'k str]) -> Option<&'k str> {
-    keywords
+    with_word_set(keywords, |set| set.first(text)).map(|i| keywords[i])
+}
+
+/// The keywords of the list that occur in folded `text`, in list order.
+pub fn words_in<'k>(text: &str, keywords: &[&'k str]) -> Vec<&'k str> {
+    with_word_set(keywords, |set| set.all(text))
+        .into_iter()
+        .map(|i| keywords[i])
+        .collect()
+}
+
+/// A keyword list compiled into one Aho-Corasick automaton, so a text is read
+/// once for all its words instead of once per word (the rules' lists hold up
+/// to a hundred words, and they read every block of every page).
+pub struct WordSet {
+    automaton: AhoCorasick,
+    prefix: Vec<bool>,
+    empty: Vec<bool>,
+}
+
+impl WordSet {
+    /// `words` are folded; a word ending in `*` matches any word it starts.
+    pub fn new<S: AsRef<str>>(words: &[S]) -> WordSet {
+        let stems: Vec<&str> = words
+            .iter()
+            .map(|w| w.as_ref().strip_suffix('*').unwrap_or(w.as_ref()))
+            .collect();
+        let prefix = words.iter().map(|w| w.as_ref().ends_with('*')).collect();
+        let empty = stems.iter().map(|s| s.is_empty()).collect();
+        // Empty words match nothing (as in `find_word`); a pattern that can
+        // never occur keeps the indexes aligned.
+        let patterns: Vec<&str> = stems
+            .iter()
+            .map(|s| if s.is_empty() { "\u{0}" } else { s })
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("keyword lists are small");
+        WordSet {
+            automaton,
+            prefix,
+            empty,
+        }
+    }
+
+    /// Every whole-word occurrence, in the order the automaton reports them
+    /// (by end position): pattern index and byte range in `text`.
+    fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, usize)> + 't {
+        self.automaton
+            .find_overlapping_iter(text)
+            .filter_map(move |m| {
+                let index = m.pattern().as_usize();
+                if self.empty[index] {
+                    return None;
+                }
+                let end = word_end(text, m.start(), m.end(), self.prefix[index])?;
+                Some((index, m.start(), end))
+            })
+    }
+
+    /// The lowest list index among the words that occur in `text`.
+    pub fn first(&self, text: &str) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (index, _, _) in self.matches(text) {
+            if index == 0 {
+                return Some(0);
+            }
+            best = Some(best.map_or(index, |b| b.min(index)));
+        }
+        best
+    }
+
+    /// The indexes of the words that occur in `text`, in list order.
+    pub fn all(&self, text: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = self.matches(text).map(|(index, _, _)| index).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Whether any of the words occurs in `text`.
+    pub fn contains(&self, text: &str) -> bool {
+        self.matches(text).next().is_some()
+    }
+}
+
+/// Whether a match at `start..end` stands at word boundaries; for a prefix
+/// word, where the word it starts ends.
+fn word_end(haystack: &str, start: usize, end: usize, prefix: bool) -> Option<usize> {
+    if !haystack.is_char_boundary(start) || !haystack.is_char_boundary(end) {
+        return None;
+    }
+    let before_ok = haystack[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_char(c));
+    if !before_ok {
+        return None;
+    }
+    let mut end = end;
+    if prefix {
+        end += haystack[end..]
+            .chars()
+            .take_while(|&c| is_word_char(c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+    }
+    let after_ok = haystack[end..]
+        .chars()
+        .next()
+        .is_none_or(|c| !is_word_char(c));
+    after_ok.then_some(end)
+}
+
+/// The compiled [`WordSet`] of a keyword list, kept per thread. The rules
+/// pass their `const` lists, whose addresses are stable, so the cache is keyed
+/// by address; each word's address is compared too, so a list built at run
+/// time that reuses an address is recompiled, never confused.
+fn with_word_set<R>(keywords: &[&str], f: impl FnOnce(&WordSet) -> R) -> R {
+    type Key = (usize, usize);
+    type Entry = (Vec<(usize, usize)>, std::rc::Rc<WordSet>);
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<Key, Entry>> = RefCell::new(HashMap::new());
+    }
+    let identity: Vec<(usize, usize)> = keywords
         .iter()
-        .copied()
-        .find(|k| find_word(text, k).is_some())
+        .map(|k| (k.as_ptr() as usize, k.len()))
+        .collect();
+    let key = (keywords.as_ptr() as usize, keywords.len());
+    let set = CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        match cache.get(&key) {
+            Some((words, set)) if *words == identity => set.clone(),
+            _ => {
+                if cache.len() > 512 {
+                    cache.clear();
+                }
+                let set = std::rc::Rc::new(WordSet::new(keywords));
+                cache.insert(key, (identity, set.clone()));
+                set
+            }
+        }
+    });
+    f(&set)
 }
 
 /// Whether the page's text mentions any of the (folded) keywords anywhere.
 /// A rule that reads block by block asks this first: most pages mention none
 /// of its words, and one pass over the page is cheaper than one per block.
 pub fn page_mentions(page: &Page, keywords: &[&str]) -> bool {
-    any_word(page.doc.folded_text(), keywords).is_some()
+    with_word_set(keywords, |set| set.contains(page.doc.folded_text()))
 }
 
 /// The heading with this id, or whose text contains one of the keywords.
@@ -232,6 +358,39 @@ mod tests {
         assert!(find_word("nuncamente", "nunca").is_none());
         assert!(find_word("escalada urgente", "escal*").is_some());
         assert!(find_word("desescalar", "escal*").is_none());
+    }
+
+    #[test]
+    fn a_word_set_finds_what_find_word_finds_and_prefers_the_list_order() {
+        let list = ["nunca", "escal*", "no lo", "cuando adaptar", ""];
+        let texts = [
+            "\u{0}",
+            "desescalar nunca",
+            "nuncamente escalada",
+            "no lo hagas",
+            "no los",
+            "ñ cuando adaptar",
+            "",
+            "escal",
+        ];
+        let set = WordSet::new(&list);
+        for text in texts {
+            let expected = list.iter().position(|k| find_word(text, k).is_some());
+            assert_eq!(set.first(text), expected, "{text}");
+            assert_eq!(set.contains(text), expected.is_some(), "{text}");
+            assert_eq!(any_word(text, &list), expected.map(|i| list[i]), "{text}");
+            let all: Vec<&str> = list
+                .iter()
+                .copied()
+                .filter(|k| find_word(text, k).is_some())
+                .collect();
+            assert_eq!(words_in(text, &list), all, "{text}");
+        }
+        // A list built at run time at the same address is not confused.
+        for words in [vec!["alpha"], vec!["beta"]] {
+            let list: Vec<&str> = words.clone();
+            assert_eq!(any_word("beta", &list).is_some(), words[0] == "beta");
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@
 pub mod synonyms;
 pub mod tokenize;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -31,7 +33,7 @@ use serde_json::json;
 
 use crate::content::{Page, Site};
 use crate::markdown::BlockKind;
-use tokenize::{is_stop_word, words, Stemmers, STOP_WORDS};
+use tokenize::{each_word, is_stop_word, Stemmers, STOP_WORDS};
 
 /// Documents per page: the intro and up to 63 sections. Later sections of a
 /// page with more headings than that are indexed as part of the 63rd.
@@ -96,7 +98,7 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
         .collect();
 
     // Number every distinct (language, word) once, then stem each once.
-    let mut word_ids: HashMap<(&str, &str), u32> = HashMap::new();
+    let mut word_ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
     let mut distinct: Vec<(&str, &str)> = Vec::new();
     let page_word_ids: Vec<Vec<u32>> = per_page
         .iter()
@@ -120,7 +122,7 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
         .par_iter()
         .map(|(lang, word)| stemmers.stem(lang, word))
         .collect();
-    let mut stem_ids: HashMap<&str, u32> = HashMap::new();
+    let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut stem_names: Vec<&str> = Vec::new();
     let stem_of_word: Vec<u32> = stems
         .iter()
@@ -139,7 +141,9 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
     // Postings: stem → (doc, term frequency per field).
     let mut postings: Vec<Vec<(u32, [u16; 4])>> = vec![Vec::new(); stem_names.len()];
     let mut total_lens = [0f64; 4];
-    let mut doc_lens: HashMap<u32, [u32; 4]> = HashMap::new();
+    // By document id: a page's 64 slots, most of them unused, cost less than
+    // hashing every posting's id.
+    let mut doc_lens: Vec<[u32; 4]> = vec![[0; 4]; pages.len() << SECTION_BITS];
     let mut doc_count = 0usize;
     let mut by_stem: Vec<(u32, [u16; 4])> = Vec::new();
     for (page, ids) in per_page.iter().zip(&page_word_ids) {
@@ -148,7 +152,7 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
             for (f, len) in doc.lens.iter().enumerate() {
                 total_lens[f] += f64::from(*len);
             }
-            doc_lens.insert(doc.id, doc.lens);
+            doc_lens[doc.id as usize] = doc.lens;
             // Words of one stem (`modera`, `moderar`) add up.
             by_stem.clear();
             by_stem.extend(
@@ -184,7 +188,7 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
             let mut scored: Vec<(u32, u32)> = list
                 .iter()
                 .map(|(doc, tf)| {
-                    let lens = doc_lens[doc];
+                    let lens = doc_lens[*doc as usize];
                     let weighted: f64 = (0..4)
                         .map(|f| {
                             let norm =
@@ -350,9 +354,9 @@ fn documents(page_id: u32, page: &Page) -> PageWords {
         slot_of[h] = (k + 1).min(MAX_SECTION);
     }
     let slots = (headings.len() + 1).min(MAX_SECTION + 1);
-    let mut local: HashMap<String, u32> = HashMap::new();
+    let mut local: FxHashMap<String, u32> = FxHashMap::default();
     let mut words_list: Vec<String> = Vec::new();
-    let mut tfs: Vec<HashMap<u32, [u16; 4]>> = vec![HashMap::new(); slots];
+    let mut tfs: Vec<FxHashMap<u32, [u16; 4]>> = vec![FxHashMap::default(); slots];
     let mut lens = vec![[0u32; 4]; slots];
     let mut sections: Vec<Section> = (0..slots)
         .map(|slot| {
@@ -369,23 +373,23 @@ fn documents(page_id: u32, page: &Page) -> PageWords {
         })
         .collect();
     let mut add = |slot: usize, field: usize, text: &str| {
-        for word in words(text) {
+        each_word(text, |word| {
             lens[slot][field] += 1;
-            if is_stop_word(&word) {
-                continue;
+            if is_stop_word(word) {
+                return;
             }
-            let id = match local.get(&word) {
+            let id = match local.get(word) {
                 Some(&id) => id,
                 None => {
                     let id = words_list.len() as u32;
-                    local.insert(word.clone(), id);
-                    words_list.push(word);
+                    local.insert(word.to_string(), id);
+                    words_list.push(word.to_string());
                     id
                 }
             };
             let tf = tfs[slot].entry(id).or_default();
             tf[field] = tf[field].saturating_add(1);
-        }
+        });
     };
     let headings_text: Vec<String> = sections.iter().map(|s| s.heading.clone()).collect();
     for (slot, heading) in headings_text.iter().enumerate() {

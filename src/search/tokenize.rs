@@ -12,15 +12,33 @@ use crate::slug::fold;
 /// Splits text into folded words: runs of letters and digits. Apostrophes
 /// inside words are dropped (`company's` → `companys`), like the heading ids.
 pub fn words(text: &str) -> impl Iterator<Item = String> {
+    let mut out = Vec::new();
+    each_word(text, |w| out.push(w.to_string()));
+    out.into_iter()
+}
+
+/// [`words`] without a string per word: the indexer calls this for every
+/// block of every page.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
     // Fold first, then split: text typed in NFD (macOS) carries accents as
     // separate marks, which must not split a word in two.
-    let folded = fold(text);
-    folded
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .map(|w| w.replace(['\'', '’'], ""))
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
-        .collect::<Vec<_>>()
-        .into_iter()
+    let mut folded = String::with_capacity(text.len());
+    crate::slug::fold_into(text, &mut folded);
+    let mut joined = String::new();
+    for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+        let word = if word.contains(['\'', '’']) {
+            joined.clear();
+            joined.extend(word.chars().filter(|&c| c != '\'' && c != '’'));
+            joined.as_str()
+        } else {
+            word
+        };
+        if !word.is_empty()
+            && (word.len() <= MAX_WORD_CHARS || word.chars().count() <= MAX_WORD_CHARS)
+        {
+            f(word);
+        }
+    }
 }
 
 /// Longer "words" are hashes, URLs run together or base64: nobody types them.

@@ -24,7 +24,9 @@
 //! in those languages); section indexes are navigation and are skipped.
 
 use super::owned_required_sections;
-use crate::check::text::{find_section, find_word, locate, reads_keywords, sentences};
+use crate::check::text::{
+    any_word, find_section, find_word, locate, reads_keywords, sentences, words_in,
+};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
 use crate::diagnostic::Severity;
@@ -399,19 +401,19 @@ fn promises(page: &Page) -> Vec<(&Block, &'static str)> {
         }
         let folded = fold(&block.text);
         'sentences: for sentence in sentences(&folded) {
-            for phrase in PROMISES {
+            for phrase in words_in(sentence, PROMISES) {
                 let Some((start, end)) = find_word(sentence, phrase) else {
                     continue;
                 };
                 let before = &sentence[..start];
                 let after = &sentence[end..];
-                let negated = NEGATIONS.iter().any(|n| find_word(before, n).is_some());
-                let bounded = BOUNDS.iter().any(|b| find_word(sentence, b).is_some());
-                let system = SYSTEMS.iter().any(|s| find_word(sentence, s).is_some());
+                let negated = any_word(before, NEGATIONS).is_some();
+                let bounded = any_word(sentence, BOUNDS).is_some();
+                let system = any_word(sentence, SYSTEMS).is_some();
                 // "no 24/7", "24/7? no": a question or a denial after it.
                 let denied = after.trim_start().starts_with('?');
                 if !(negated || bounded || system || denied) {
-                    found.push((block, *phrase));
+                    found.push((block, phrase));
                     break 'sentences;
                 }
             }

@@ -19,7 +19,7 @@
 //! and `not_member_care_keywords` (folded words; `*` ends a prefix) replace
 //! the built-in ones.
 
-use crate::check::text::{any_word, find_word, locate, Folded};
+use crate::check::text::{any_word, find_word, locate, words_in, Folded};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
 use crate::markdown::BlockKind;
@@ -277,17 +277,9 @@ impl Rule for BusinessOverCommunity {
             return;
         };
         let lang = check.lang;
-        // Longest first, and one finding per stretch of text: keywords that
-        // overlap ("monetiz*" and "monetizar") are reported once.
-        let mut keywords: Vec<(&str, bool)> = SALES_CALLS
-            .iter()
-            .map(|k| (*k, true))
-            .chain(DEAL_LANGUAGE.iter().map(|k| (*k, false)))
-            .collect();
-        keywords.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        let (words, sales_calls) = &*KEYWORDS;
         let mut reported: Vec<(usize, usize)> = Vec::new();
-        let words: Vec<&str> = keywords.iter().map(|(k, _)| *k).collect();
-        let mentions_any = crate::check::text::page_mentions(page, &words);
+        let mentions_any = crate::check::text::page_mentions(page, words);
         for block in page
             .doc
             .blocks
@@ -295,7 +287,8 @@ impl Rule for BusinessOverCommunity {
             .filter(|b| mentions_any && b.kind != BlockKind::Code)
         {
             let folded = fold(&block.text);
-            for &(keyword, sales) in &keywords {
+            for keyword in words_in(&folded, words) {
+                let sales = sales_calls.contains(&keyword);
                 let Some((start, _)) = find_word(&folded, keyword) else {
                     continue;
                 };
@@ -460,6 +453,17 @@ fn quote(text: &str, keyword: &str) -> String {
         .map(|(start, end)| text[start..end].to_string())
         .unwrap_or_else(|| keyword.trim_end_matches('*').to_string())
 }
+
+/// Sales calls and deal language, longest first, so that keywords which
+/// overlap ("monetiz*" and "monetizar") are reported once, by the longest;
+/// and which of them are sales calls.
+static KEYWORDS: std::sync::LazyLock<(Vec<&'static str>, Vec<&'static str>)> =
+    std::sync::LazyLock::new(|| {
+        let mut words: Vec<&'static str> =
+            SALES_CALLS.iter().chain(DEAL_LANGUAGE).copied().collect();
+        words.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        (words, SALES_CALLS.to_vec())
+    });
 
 /// Whether the sentence leading up to a match forbids it.
 fn negated(before: &str) -> bool {

@@ -495,7 +495,7 @@ fn rule_in(block: &Block) -> Option<(&'static str, String)> {
     let folded_sentences = sentences(&folded);
     let original_sentences = sentences(&block.text);
     for (i, sentence) in folded_sentences.iter().enumerate() {
-        if NOT_RULES.iter().any(|n| find_word(sentence, n).is_some()) {
+        if any_word(sentence, NOT_RULES).is_some() {
             continue;
         }
         let keyword = opening_rule(sentence).or_else(|| any_word(sentence, RULES_ANYWHERE));

@@ -34,7 +34,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::text::{find_word, locate, word_count, Folded};
+use crate::check::text::{find_word, locate, word_count, words_in, Folded};
 use crate::check::{Bilingual, Lang, PageCheck, Rule};
 use crate::content::Page;
 use crate::markdown::{Block, BlockKind, LinkKind};
@@ -405,25 +405,28 @@ fn placeholders(check: &mut PageCheck<'_>) {
         } else {
             String::new()
         };
-        for phrase in PHRASES.iter().filter(|_| has_phrases) {
-            if find_word(&folded, phrase).is_some() {
+        if has_phrases {
+            for phrase in words_in(&folded, PHRASES) {
                 let (at, width) = locate(page, block, phrase);
                 found.push((at, width, quote(&block.text, phrase)));
             }
         }
         let short = word_count(&block.text) <= SHORT_BLOCK_WORDS;
-        for phrase in SLOT_PHRASES.iter().filter(|_| has_slots) {
+        let slots = if has_slots {
+            words_in(&folded, SLOT_PHRASES)
+        } else {
+            Vec::new()
+        };
+        for phrase in slots {
             if fills_slot(&folded, phrase, short) {
                 let (at, width) = locate(page, block, phrase);
                 found.push((at, width, quote(&block.text, phrase)));
             }
         }
         if short && has_short {
-            for phrase in SHORT_BLOCK_PHRASES {
-                if find_word(&folded, phrase).is_some() {
-                    let (at, width) = locate(page, block, phrase);
-                    found.push((at, width, quote(&block.text, phrase)));
-                }
+            for phrase in words_in(&folded, SHORT_BLOCK_PHRASES) {
+                let (at, width) = locate(page, block, phrase);
+                found.push((at, width, quote(&block.text, phrase)));
             }
         }
         // A fill-in is the point of a template, and of a message quoted

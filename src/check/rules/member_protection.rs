@@ -34,7 +34,7 @@
 //! Spanish and English pages are read: the keyword lists are in those
 //! languages. Section indexes are navigation and are skipped.
 
-use crate::check::text::{any_word, find_section, find_word, guide_voice, reads_keywords};
+use crate::check::text::{any_word, find_section, guide_voice, reads_keywords};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::{Page, Site};
 use crate::markdown::BlockKind;
@@ -464,9 +464,7 @@ fn private_by_mail(text: &str) -> bool {
                 None => false,
             }
         });
-        address
-            || (any_word(line, REPORTING).is_some()
-                && MAIL.iter().any(|m| find_word(line, m).is_some()))
+        address || (any_word(line, REPORTING).is_some() && any_word(line, MAIL).is_some())
     })
 }
 

@@ -559,12 +559,23 @@ fn mod97(iban: &str) -> u32 {
     remainder
 }
 
+/// [`INCIDENT_WORDS`], folded and compiled once.
+static INCIDENT_SET: std::sync::LazyLock<crate::check::text::WordSet> =
+    std::sync::LazyLock::new(|| {
+        let folded: Vec<String> = INCIDENT_WORDS
+            .iter()
+            .map(|w| crate::slug::fold(w))
+            .collect();
+        crate::check::text::WordSet::new(&folded)
+    });
+
 fn handles(text: &str, found: &mut Vec<Found>) {
+    // Most blocks have no `@` at all; folding them would be the whole cost.
+    if memchr::memchr(b'@', text.as_bytes()).is_none() {
+        return;
+    }
     let folded = crate::slug::fold(text);
-    let has_incident = INCIDENT_WORDS
-        .iter()
-        .any(|w| crate::check::text::find_word(&folded, &crate::slug::fold(w)).is_some());
-    if !has_incident {
+    if !INCIDENT_SET.contains(&folded) {
         return;
     }
     let bytes = text.as_bytes();
@@ -591,10 +602,7 @@ fn handles(text: &str, found: &mut Vec<Found>) {
         let hi = (end + HANDLE_WINDOW).min(text.len());
         let (lo, hi) = (floor_boundary(text, lo), floor_boundary(text, hi));
         let near = crate::slug::fold(&text[lo..hi]);
-        if INCIDENT_WORDS
-            .iter()
-            .any(|w| crate::check::text::find_word(&near, &crate::slug::fold(w)).is_some())
-        {
+        if INCIDENT_SET.contains(&near) {
             found.push(Found {
                 kind: Kind::Handle,
                 start: at,
