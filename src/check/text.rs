@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::content::Page;
 use crate::markdown::{Block, BlockKind, Heading};
@@ -78,6 +78,11 @@ pub fn any_word<'k>(text: &str, keywords: &[&'k str]) -> Option<&'k str> {
     with_word_set(keywords, |set| set.first(text)).map(|i| keywords[i])
 }
 
+/// Whether `text` contains any of the keywords, as whole words.
+pub fn has_any_word(text: &str, keywords: &[&str]) -> bool {
+    with_word_set(keywords, |set| set.contains(text))
+}
+
 /// The keywords of the list that occur in folded `text`, in list order.
 pub fn words_in<'k>(text: &str, keywords: &[&'k str]) -> Vec<&'k str> {
     with_word_set(keywords, |set| set.all(text))
@@ -110,8 +115,11 @@ impl WordSet {
             .iter()
             .map(|s| if s.is_empty() { "\u{0}" } else { s })
             .collect();
+        // A DFA: the lists are small, and it is the fastest to run.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&patterns)
             .expect("keyword lists are small");
         WordSet {

@@ -40,8 +40,15 @@ pub struct Document {
     /// The text of every block, folded, computed on first use: rules ask
     /// "does this page mention any of these words at all?" before looking
     /// block by block.
-    folded: std::sync::OnceLock<String>,
+    folded: std::sync::OnceLock<FoldedBlocks>,
     pub stats: Stats,
+}
+
+/// Every block's text folded, one per line, and where each block's ends.
+#[derive(Debug, Clone, Default)]
+struct FoldedBlocks {
+    text: String,
+    ends: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -643,15 +650,43 @@ impl Document {
         out
     }
 
-    /// All the page's text (code included), accent- and case-folded.
+    /// All the page's text (code included), accent- and case-folded, a
+    /// block per line.
     pub fn folded_text(&self) -> &str {
+        &self.folded_blocks().text
+    }
+
+    /// One block's text, folded. Checks and search read every block folded;
+    /// this folds each once for all of them.
+    pub fn folded<'a>(&'a self, block: &'a Block) -> std::borrow::Cow<'a, str> {
+        let size = std::mem::size_of::<Block>().max(1);
+        let at = (block as *const Block as usize).wrapping_sub(self.blocks.as_ptr() as usize);
+        let index = at / size;
+        if at % size == 0 && index < self.blocks.len() {
+            let folded = self.folded_blocks();
+            let start = if index == 0 {
+                0
+            } else {
+                folded.ends[index - 1] + 1
+            };
+            return std::borrow::Cow::Borrowed(&folded.text[start..folded.ends[index]]);
+        }
+        // A block of another document.
+        std::borrow::Cow::Owned(slug::fold(&block.text))
+    }
+
+    fn folded_blocks(&self) -> &FoldedBlocks {
         self.folded.get_or_init(|| {
-            let mut all = String::new();
+            let mut folded = FoldedBlocks {
+                text: String::with_capacity(self.blocks.iter().map(|b| b.text.len() + 1).sum()),
+                ends: Vec::with_capacity(self.blocks.len()),
+            };
             for block in &self.blocks {
-                all.push_str(&slug::fold(&block.text));
-                all.push('\n');
+                slug::fold_into(&block.text, &mut folded.text);
+                folded.ends.push(folded.text.len());
+                folded.text.push('\n');
             }
-            all
+            folded
         })
     }
 

@@ -33,7 +33,8 @@ use serde_json::json;
 
 use crate::content::{Page, Site};
 use crate::markdown::BlockKind;
-use tokenize::{each_word, is_stop_word, Stemmers, STOP_WORDS};
+use crate::slug::fold;
+use tokenize::{each_folded_word, is_stop_word, Stemmers, STOP_WORDS};
 
 /// Documents per page: the intro and up to 63 sections. Later sections of a
 /// page with more headings than that are indexed as part of the 63rd.
@@ -372,8 +373,8 @@ fn documents(page_id: u32, page: &Page) -> PageWords {
             }
         })
         .collect();
-    let mut add = |slot: usize, field: usize, text: &str| {
-        each_word(text, |word| {
+    let mut add = |slot: usize, field: usize, folded: &str| {
+        each_folded_word(folded, |word| {
             lens[slot][field] += 1;
             if is_stop_word(word) {
                 return;
@@ -392,22 +393,23 @@ fn documents(page_id: u32, page: &Page) -> PageWords {
         });
     };
     let headings_text: Vec<String> = sections.iter().map(|s| s.heading.clone()).collect();
+    let title = fold(&page.title);
     for (slot, heading) in headings_text.iter().enumerate() {
-        add(slot, 0, &page.title);
-        add(slot, 1, heading);
+        add(slot, 0, &title);
+        add(slot, 1, &fold(heading));
     }
     let mut meta = page.meta.tags.join(" ");
     if let Some(description) = &page.meta.description {
         meta.push(' ');
         meta.push_str(description);
     }
-    add(0, 2, &meta);
+    add(0, 2, &fold(&meta));
     for block in &page.doc.blocks {
         if matches!(block.kind, BlockKind::Heading | BlockKind::Code) {
             continue;
         }
         let slot = block.section.map(|h| slot_of[h]).unwrap_or(0);
-        add(slot, 3, &block.text);
+        add(slot, 3, &page.doc.folded(block));
         let text = &mut sections[slot].text;
         if text.len() < FRAGMENT_CHARS * 2 {
             if !text.is_empty() {

@@ -19,11 +19,16 @@ pub fn words(text: &str) -> impl Iterator<Item = String> {
 
 /// [`words`] without a string per word: the indexer calls this for every
 /// block of every page.
-pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+pub fn each_word(text: &str, f: impl FnMut(&str)) {
     // Fold first, then split: text typed in NFD (macOS) carries accents as
     // separate marks, which must not split a word in two.
     let mut folded = String::with_capacity(text.len());
     crate::slug::fold_into(text, &mut folded);
+    each_folded_word(&folded, f);
+}
+
+/// [`each_word`] of a text that is folded already.
+pub fn each_folded_word(folded: &str, mut f: impl FnMut(&str)) {
     let mut joined = String::new();
     for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
         let word = if word.contains(['\'', '’']) {

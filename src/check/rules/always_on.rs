@@ -399,7 +399,7 @@ fn promises(page: &Page) -> Vec<(&Block, &'static str)> {
         if block.kind == BlockKind::Code {
             continue;
         }
-        let folded = fold(&block.text);
+        let folded = page.doc.folded(block);
         'sentences: for sentence in sentences(&folded) {
             for phrase in words_in(sentence, PROMISES) {
                 let Some((start, end)) = find_word(sentence, phrase) else {

@@ -286,7 +286,7 @@ impl Rule for BusinessOverCommunity {
             .iter()
             .filter(|b| mentions_any && b.kind != BlockKind::Code)
         {
-            let folded = fold(&block.text);
+            let folded = page.doc.folded(block);
             for keyword in words_in(&folded, words) {
                 let sales = sales_calls.contains(&keyword);
                 let Some((start, _)) = find_word(&folded, keyword) else {

@@ -40,7 +40,7 @@
 
 use super::owned_required_sections;
 use crate::check::text::{
-    any_word, find_section, find_word, guide_voice, locate, reads_keywords, sentences,
+    any_word, find_section, find_word, guide_voice, has_any_word, locate, reads_keywords, sentences,
 };
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
@@ -367,7 +367,7 @@ impl Rule for ExplainWhy {
                     BlockKind::Paragraph | BlockKind::ListItem | BlockKind::TableCell
                 )
             })
-            .filter_map(|b| rule_in(b).map(|(k, s)| (b, k, s)))
+            .filter_map(|b| rule_in(page, b).map(|(k, s)| (b, k, s)))
             .filter(|(b, _, _)| !explained(page, b))
             .collect();
         let min = check.settings.number("min_unexplained", MIN_UNEXPLAINED);
@@ -490,8 +490,16 @@ fn holds_rules(page: &Page, types: Option<Vec<String>>) -> bool {
 
 /// The first sentence of a block that states a rule: the keyword that makes
 /// it one and the sentence, for quoting.
-fn rule_in(block: &Block) -> Option<(&'static str, String)> {
-    let folded = fold(&block.text);
+fn rule_in(page: &Page, block: &Block) -> Option<(&'static str, String)> {
+    let folded = page.doc.folded(block);
+    // Most blocks hold no rule word at all: skip cutting them into sentences.
+    // (A Spanish negative imperative starts with "no".)
+    if !folded.contains("no")
+        && !has_any_word(&folded, RULES_OPENING)
+        && !has_any_word(&folded, RULES_ANYWHERE)
+    {
+        return None;
+    }
     let folded_sentences = sentences(&folded);
     let original_sentences = sentences(&block.text);
     for (i, sentence) in folded_sentences.iter().enumerate() {
@@ -564,7 +572,7 @@ fn explained(page: &Page, block: &Block) -> bool {
         .blocks
         .iter()
         .filter(|b| b.section == block.section && b.kind != BlockKind::Code)
-        .any(|b| any_word(&fold(&b.text), REASONS).is_some())
+        .any(|b| any_word(&page.doc.folded(b), REASONS).is_some())
 }
 
 /// A sentence shortened for a message.

@@ -34,7 +34,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::text::{find_word, locate, word_count, words_in, Folded};
+use crate::check::text::{find_word, has_any_word, locate, word_count, words_in, Folded};
 use crate::check::{Bilingual, Lang, PageCheck, Rule};
 use crate::content::Page;
 use crate::markdown::{Block, BlockKind, LinkKind};
@@ -382,6 +382,8 @@ fn placeholders(check: &mut PageCheck<'_>) {
     let has_phrases = crate::check::text::page_mentions(page, PHRASES);
     let has_slots = crate::check::text::page_mentions(page, SLOT_PHRASES);
     let has_short = crate::check::text::page_mentions(page, SHORT_BLOCK_PHRASES);
+    // Placeholders in capitals are matched in the source as written.
+    let has_capitals = has_any_word(&page.source.text, CAPITAL_TOKENS);
     for block in page
         .doc
         .blocks
@@ -390,28 +392,28 @@ fn placeholders(check: &mut PageCheck<'_>) {
     {
         // In a heading written in capitals ("TODO LO QUE NECESITAS SABER")
         // a capital "TODO" is just a word.
-        let tokens = if shouting(&block.text) {
-            &[][..]
-        } else {
+        let tokens = if has_capitals
+            && has_any_word(&block.text, CAPITAL_TOKENS)
+            && !shouting(&block.text)
+        {
             CAPITAL_TOKENS
+        } else {
+            &[][..]
         };
         for token in tokens {
             if let Some((at, width)) = locate_exact(page, block, token) {
                 found.push((at, width, token.to_string()));
             }
         }
-        let folded = if has_phrases || has_slots || has_short {
-            fold(&block.text)
-        } else {
-            String::new()
-        };
+        // Folded once per page for every rule: borrowing it costs nothing.
+        let folded = page.doc.folded(block);
         if has_phrases {
             for phrase in words_in(&folded, PHRASES) {
                 let (at, width) = locate(page, block, phrase);
                 found.push((at, width, quote(&block.text, phrase)));
             }
         }
-        let short = word_count(&block.text) <= SHORT_BLOCK_WORDS;
+        let short = (has_slots || has_short) && word_count(&block.text) <= SHORT_BLOCK_WORDS;
         let slots = if has_slots {
             words_in(&folded, SLOT_PHRASES)
         } else {
@@ -624,6 +626,9 @@ fn prose_words(page: &Page) -> usize {
         })
         .flat_map(|b| b.text.split_whitespace())
         .map(|token| {
+            if token.is_ascii() {
+                return usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()));
+            }
             let ideographs = token.chars().filter(|&c| is_ideograph(c)).count();
             if ideographs > 0 {
                 ideographs.div_ceil(2)

@@ -378,7 +378,7 @@ fn reporting_heading(page: &Page) -> Option<usize> {
         .blocks
         .iter()
         .filter(|b| !matches!(b.kind, BlockKind::Code | BlockKind::Heading))
-        .find(|b| any_word(&fold(&b.text), REPORTING).is_some())
+        .find(|b| any_word(&page.doc.folded(b), REPORTING).is_some())
         .and_then(|b| b.section)
         .and_then(|s| headings.get(s))
         .filter(|h| !h.is_title);
@@ -412,7 +412,7 @@ fn in_scope(page: &Page) -> bool {
             any_word(&title, POLICY_TITLE).is_some()
                 && !guide_voice
                 && page.doc.blocks.iter().any(|b| {
-                    b.kind != BlockKind::Code && any_word(&fold(&b.text), REPORTING).is_some()
+                    b.kind != BlockKind::Code && any_word(&page.doc.folded(b), REPORTING).is_some()
                 })
         }
     }
@@ -440,7 +440,7 @@ fn texts(site: &Site, page: &Page) -> Vec<String> {
 fn prose(page: &Page) -> String {
     let mut text = String::new();
     for block in page.doc.blocks.iter().filter(|b| b.kind != BlockKind::Code) {
-        text.push_str(&fold(&block.text));
+        text.push_str(&page.doc.folded(block));
         text.push('\n');
     }
     for link in &page.doc.links {

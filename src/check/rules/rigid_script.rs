@@ -21,7 +21,6 @@ use crate::check::{Bilingual, Lang, PageCheck, Rule};
 use crate::content::Page;
 use crate::diagnostic::Severity;
 use crate::markdown::BlockKind;
-use crate::slug::fold;
 
 pub struct RigidScript;
 
@@ -228,7 +227,7 @@ fn absolutes(check: &mut PageCheck<'_>, exempt_sections: &[usize]) {
     }
     let absolute: Vec<(&crate::markdown::Block, &str)> = steps
         .iter()
-        .filter_map(|b| any_word(&fold(&b.text), ABSOLUTES).map(|k| (*b, k)))
+        .filter_map(|b| any_word(&page.doc.folded(b), ABSOLUTES).map(|k| (*b, k)))
         .collect();
     let ratio = absolute.len() as f64 / steps.len() as f64;
     let max = check
