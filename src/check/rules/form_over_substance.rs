@@ -743,6 +743,20 @@ mod tests {
     }
 
     #[test]
+    fn a_bracketed_instruction_alone_is_found() {
+        // No other placeholder phrase on the page: the bracket must be found
+        // on its own (it was only seen beside another phrase once).
+        let body = "Para reportar un incidente, escribe a [insert contact method] y espera respuesta en dos días laborables como máximo.\n";
+        let found = check(RULE, &[("a.md", &page("es", "", "", body))]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("[insert contact method]"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
     fn the_density_threshold_is_a_setting() {
         let found = check_with(
             RULE,
