@@ -83,6 +83,9 @@ impl Sink for MemorySink {
 /// [`Staging::commit`]; dropped uncommitted, it is removed.
 pub struct Staging {
     dest: PathBuf,
+    /// The previous build, when there is one: a file that comes out the
+    /// same is hard-linked from it instead of written again.
+    previous: Option<PathBuf>,
     parent: PathBuf,
     name: String,
     dir: Option<tempfile::TempDir>,
@@ -110,8 +113,10 @@ impl Staging {
                 path: parent.clone(),
                 source,
             })?;
+        let previous = dest.is_dir().then(|| dest.to_path_buf());
         Ok(Staging {
             dest: dest.to_path_buf(),
+            previous,
             parent,
             name,
             dir: Some(dir),
@@ -178,6 +183,22 @@ impl Sink for Staging {
                 source,
             })?;
         }
+        let bytes = match &content {
+            Content::Bytes(bytes) => Some(bytes.as_slice()),
+            Content::Static(bytes) => Some(*bytes),
+            Content::Copy(_) => None,
+        };
+        if let (Some(bytes), Some(previous)) = (bytes, &self.previous) {
+            if self.reuse(&previous.join(path), bytes, &target) {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        if self.previous.is_some() {
+            // The path may have been linked to the previous build by an
+            // earlier `put`: writing through the link would change that build.
+            let _ = std::fs::remove_file(&target);
+        }
         let written = match &content {
             Content::Bytes(bytes) => std::fs::write(&target, bytes),
             Content::Static(bytes) => std::fs::write(&target, bytes),
@@ -189,6 +210,21 @@ impl Sink for Staging {
         })?;
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+impl Staging {
+    /// Links the previous build's file into the staging folder when it holds
+    /// exactly `bytes`. Most of a rebuild is unchanged, and on most file
+    /// systems creating a file costs far more than reading one: this is what
+    /// makes a rebuild into an existing `public/` cheap. The swap stays
+    /// atomic: the previous folder is never written to, and anything that
+    /// does not match or cannot be linked is written as usual.
+    fn reuse(&self, old: &Path, bytes: &[u8], target: &Path) -> bool {
+        let same = std::fs::symlink_metadata(old)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(old).is_ok_and(|old| old == bytes);
+        same && std::fs::hard_link(old, target).is_ok()
     }
 }
 
@@ -227,6 +263,62 @@ mod tests {
             "deep"
         );
         assert!(!dest.join("old").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    #[test]
+    fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("public");
+        let build = |files: &[(&str, &str)]| {
+            let sink = MemorySink::default();
+            for (path, text) in files {
+                sink.put(path, Content::Bytes(text.as_bytes().to_vec()))
+                    .unwrap();
+            }
+            write_atomically(&sink.into_output(), &dest).unwrap();
+        };
+        build(&[
+            ("same.html", "same"),
+            ("changed.html", "before"),
+            ("gone.html", "x"),
+        ]);
+        build(&[
+            ("same.html", "same"),
+            ("changed.html", "after!"),
+            ("new.html", "new"),
+        ]);
+        let read = |p: &str| std::fs::read_to_string(dest.join(p)).unwrap();
+        assert_eq!(read("same.html"), "same");
+        assert_eq!(read("changed.html"), "after!");
+        assert_eq!(read("new.html"), "new");
+        assert!(!dest.join("gone.html").exists());
+    }
+
+    #[test]
+    fn a_failed_rebuild_never_writes_through_a_link_into_the_previous_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("public");
+        std::fs::create_dir_all(&dest).unwrap();
+        std::fs::write(dest.join("same.html"), "same").unwrap();
+        let staging = Staging::new(&dest).unwrap();
+        // Linked from the previous site, then replaced by a later file.
+        staging
+            .put("same.html", Content::Bytes(b"same".to_vec()))
+            .unwrap();
+        staging
+            .put("same.html", Content::Bytes(b"other".to_vec()))
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(staging.path().join("same.html")).unwrap(),
+            "other"
+        );
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(dest.join("same.html")).unwrap(),
+            "same"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");
     }

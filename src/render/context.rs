@@ -22,6 +22,14 @@ pub struct Shared<'a> {
     site_value: Value,
     strings: HashMap<String, Value>,
     nav: HashMap<String, Value>,
+    /// Per language: every URL of the navigation tree, sorted. The tree's
+    /// HTML depends on the current URL only through which of these it starts
+    /// with or equals, so pages that agree on that share one rendering.
+    nav_urls: HashMap<String, Vec<String>>,
+    /// `partials/nav.html` rendered, by language and what the current URL
+    /// matches of the tree: rendered once per section instead of per page.
+    nav_html: std::sync::Mutex<HashMap<String, std::sync::Arc<String>>>,
+    tera: Option<&'a tera::Tera>,
     /// Per language: what the theme adds to rendered Markdown.
     decorations: HashMap<String, Decorations>,
     /// Per site language: the review dashboard's URL and output path, when
@@ -220,6 +228,7 @@ impl<'a> Shared<'a> {
             "feed_url": format!("{base_path}atom.xml"),
             "extra": config.extra,
         });
+        let mut nav_urls = HashMap::new();
         let nav = langs
             .iter()
             .map(|lang| {
@@ -227,6 +236,11 @@ impl<'a> Shared<'a> {
                 if nav_page_count(&nodes) > NAV_PAGE_LIMIT {
                     drop_nav_pages(&mut nodes);
                 }
+                let mut urls = Vec::new();
+                collect_nav_urls(&nodes, &mut urls);
+                urls.sort_unstable();
+                urls.dedup();
+                nav_urls.insert(lang.clone(), urls);
                 (
                     lang.clone(),
                     serde_json::to_value(nodes).unwrap_or(Value::Null),
@@ -266,6 +280,9 @@ impl<'a> Shared<'a> {
             site_value,
             strings,
             nav,
+            nav_urls,
+            nav_html: Default::default(),
+            tera: None,
             decorations,
             dashboards,
         }
@@ -302,14 +319,63 @@ impl<'a> Shared<'a> {
             "dashboard_url",
             &self.dashboards.get(lang).map(|(url, _)| url),
         );
-        ctx.insert(
-            "nav",
-            self.nav
-                .get(lang)
-                .or_else(|| self.nav.get(&self.site.config.default_language))
-                .unwrap_or(&Value::Null),
-        );
+        let nav = self
+            .nav
+            .get(lang)
+            .or_else(|| self.nav.get(&self.site.config.default_language))
+            .unwrap_or(&Value::Null);
+        ctx.insert("nav", nav);
+        if let Some(html) = self.nav_html(lang, current_url, nav, &ctx) {
+            ctx.insert("nav_html", html.as_str());
+        }
         ctx
+    }
+
+    /// Renders templates through `tera`, which lets pages share the
+    /// navigation's HTML (`nav_html`).
+    pub fn with_tera(mut self, tera: &'a tera::Tera) -> Shared<'a> {
+        self.tera = Some(tera);
+        self
+    }
+
+    /// `partials/nav.html` for this language and current URL, from the cache
+    /// when a page that matches the same navigation URLs rendered it already.
+    /// A template error leaves `nav_html` out; the caller's own render of the
+    /// page reports errors in context.
+    fn nav_html(
+        &self,
+        lang: &str,
+        current_url: &str,
+        nav: &Value,
+        base: &Context,
+    ) -> Option<std::sync::Arc<String>> {
+        let tera = self.tera?;
+        if !tera.get_template_names().any(|n| n == NAV_TEMPLATE) {
+            return None;
+        }
+        let mut key = lang.to_string();
+        for url in self.nav_urls.get(lang).into_iter().flatten() {
+            if current_url.starts_with(url.as_str()) {
+                key.push('\n');
+                key.push_str(url);
+                if current_url == url {
+                    key.push('=');
+                }
+            }
+        }
+        if let Some(html) = self.nav_html.lock().ok()?.get(&key) {
+            return Some(html.clone());
+        }
+        let mut ctx = Context::new();
+        for name in ["lang", "t", "current_url", "site"] {
+            if let Some(value) = base.get(name) {
+                ctx.insert(name, value);
+            }
+        }
+        ctx.insert("nav", nav);
+        let html = std::sync::Arc::new(tera.render(NAV_TEMPLATE, &ctx).ok()?);
+        self.nav_html.lock().ok()?.insert(key, html.clone());
+        Some(html)
     }
 
     fn summary(&self, page: &'a Page) -> Summary<'a> {
@@ -723,6 +789,18 @@ impl<'a> Shared<'a> {
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| crate::content::humanize(&taxonomy.name))
+    }
+}
+
+/// The template of the navigation tree, rendered once per distinct current
+/// position and given to pages as `nav_html`.
+pub const NAV_TEMPLATE: &str = "partials/nav.html";
+
+fn collect_nav_urls(nodes: &[NavNode], urls: &mut Vec<String>) {
+    for node in nodes {
+        urls.push(node.url.clone());
+        urls.extend(node.pages.iter().map(|p| p.url.clone()));
+        collect_nav_urls(&node.children, urls);
     }
 }
 

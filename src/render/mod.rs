@@ -61,7 +61,7 @@ pub fn render_site(
     listings: &Listings,
     sink: &dyn Sink,
 ) -> Result<()> {
-    let ctx = context::Shared::new(site, theme, listings);
+    let ctx = context::Shared::new(site, theme, listings).with_tera(tera);
 
     for asset in &site.assets {
         if site.audience.internal || asset.visibility == crate::content::Visibility::Public {
@@ -150,7 +150,7 @@ pub fn render_pages(
     pages: &[usize],
     sink: &dyn Sink,
 ) -> Result<()> {
-    let ctx = context::Shared::new(site, theme, listings);
+    let ctx = context::Shared::new(site, theme, listings).with_tera(tera);
     pages.par_iter().try_for_each(|&i| {
         let page = &site.pages[i];
         if !page.included {
