@@ -23,7 +23,14 @@ pub fn heading_id(text: &str) -> String {
             out.push('-');
         }
     }
-    out
+    // Dropping a character can bring a mark next to a letter it composes
+    // with (`g.\u{301}`), and lowercasing can add marks (`İ` → `i\u{307}`):
+    // normalise again, or the id of an id would differ from the id.
+    if out.is_ascii() {
+        out
+    } else {
+        out.nfc().collect()
+    }
 }
 
 /// What two spellings of one anchor have in common: folded letters and
@@ -47,14 +54,18 @@ fn slug_with(text: &str, keep: &[char]) -> String {
                 out.push('-');
             }
             pending_dash = false;
-            out.extend(c.to_lowercase());
+            // `İ` lowercases to `i` + a combining dot, which the next
+            // slugging would drop: drop it now.
+            out.extend(c.to_lowercase().filter(|l| !is_combining_mark(*l)));
         } else if c.is_whitespace() || c == '-' || c.is_ascii_punctuation() {
             pending_dash = true;
         }
         // Other symbols (emoji, marks on their own) are dropped: they make
         // unreadable URLs and users do not type them.
     }
-    out.trim_matches(['.', '_']).to_string()
+    // A dash before a trimmed `.` or after a trimmed `_` would be left
+    // dangling (`but ...` → `but-`): trim them together.
+    out.trim_matches(['.', '_', '-']).to_string()
 }
 
 /// Lowercases and strips diacritics: `Cuándo` → `cuando`, `ñ` → `n`. Used to

@@ -209,19 +209,7 @@ impl Resolver<'_> {
         // A file beside the page (or elsewhere in the content folder).
         if let Some(asset) = site.asset(&target) {
             if asset.visibility == Visibility::Internal && page.visibility == Visibility::Public {
-                return Outcome::leak(self.finding(
-                    "confidential-leak",
-                    Severity::Error,
-                    lang.pick(
-                        format!("esta página pública usa `{target}`, un archivo de una sección interna"),
-                        format!("this public page uses `{target}`, a file in an internal section"),
-                    ),
-                    lang.pick(
-                        "mueve el archivo a una carpeta pública, o quita el enlace",
-                        "move the file to a public folder, or drop the link",
-                    )
-                    .into(),
-                ));
+                return self.asset_leak(&target);
             }
             let url = format!("{}{}", site.base_path(), target);
             return Outcome::url(with_fragment(url, fragment));
@@ -253,6 +241,14 @@ impl Resolver<'_> {
                 return self.leak_to(target_page);
             }
         }
+        // …and so does one to a file of an internal section.
+        if site
+            .asset(rest)
+            .is_some_and(|a| a.visibility == Visibility::Internal)
+            && self.page.visibility == Visibility::Public
+        {
+            return self.asset_leak(rest);
+        }
         let url = with_fragment(url, fragment);
         let exists = site.static_files.contains(rest) || site.asset(rest).is_some();
         if has_extension(rest) && !exists && self.link.kind == LinkKind::Image {
@@ -261,6 +257,27 @@ impl Resolver<'_> {
             return outcome;
         }
         Outcome::url(url)
+    }
+
+    fn asset_leak(&self, target: &str) -> Outcome {
+        Outcome::leak(
+            self.finding(
+                "confidential-leak",
+                Severity::Error,
+                self.lang.pick(
+                    format!(
+                        "esta página pública usa `{target}`, un archivo de una sección interna"
+                    ),
+                    format!("this public page uses `{target}`, a file in an internal section"),
+                ),
+                self.lang
+                    .pick(
+                        "mueve el archivo a una carpeta pública, o quita el enlace",
+                        "move the file to a public folder, or drop the link",
+                    )
+                    .into(),
+            ),
+        )
     }
 
     fn leak_to(&self, target: &Page) -> Outcome {
@@ -448,7 +465,8 @@ fn with_fragment(url: String, fragment: Option<&str>) -> String {
 }
 
 fn is_markdown(path: &str) -> bool {
-    path.len() > 3 && path[path.len() - 3..].eq_ignore_ascii_case(".md")
+    // By bytes: the path may end inside a multi-byte character (`señal`).
+    path.len() > 3 && path.as_bytes()[path.len() - 3..].eq_ignore_ascii_case(b".md")
 }
 
 fn has_extension(path: &str) -> bool {

@@ -159,26 +159,48 @@ pub fn parse_with(
     title: Option<&str>,
     options: ParseOptions,
 ) -> Document {
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, self::options())
-        .into_offset_iter()
-        .collect();
-    let mut doc = Document {
-        slot_prefix: slot_prefix(body),
-        ..Document::default()
-    };
-    let (heading_ids, title_h1) = assign_heading_ids(&events, title, offset, &mut doc);
-    collect_facts(&events, offset, &mut doc);
-    if options.escape_scripts {
-        for (event, _) in &mut events {
-            if let Event::Html(html) | Event::InlineHtml(html) = event {
-                if is_script(html) {
-                    *event = Event::Text(html.clone());
+    let events = || -> Vec<(Event<'_>, Range<usize>)> {
+        let mut events: Vec<_> = Parser::new_ext(body, self::options())
+            .into_offset_iter()
+            .collect();
+        if options.escape_scripts {
+            for (event, _) in &mut events {
+                if let Event::Html(html) | Event::InlineHtml(html) = event {
+                    if is_script(html) {
+                        *event = Event::Text(html.clone());
+                    }
                 }
             }
         }
+        events
+    };
+    let first = events();
+    let mut doc = Document {
+        slot_prefix: slot_prefix(body, ""),
+        ..Document::default()
+    };
+    let (heading_ids, title_h1) = assign_heading_ids(&first, title, offset, &mut doc);
+    collect_facts(&first, offset, &mut doc);
+    let mut html = render(first, &heading_ids, title_h1.clone(), &mut doc).0;
+    // The prefix is absent from the source, but an entity or an escape
+    // (`cmkb&#45;slot-0`, `cmkb\-slot-0`) can still spell it in the HTML.
+    // Then the text would be filled with a URL: choose a prefix absent from
+    // that HTML too and render again (only such a page pays for it).
+    while forged(&html, &doc.slot_prefix) {
+        doc.slot_prefix = slot_prefix(body, &html);
+        html = render(events(), &heading_ids, title_h1.clone(), &mut doc).0;
     }
-    doc.html = render(events, &heading_ids, title_h1, &mut doc);
+    doc.html = html;
     doc
+}
+
+/// Whether the prefix occurs in the HTML anywhere but as the start of a
+/// link's `href` or an image's `src`, where the renderer put the slots.
+fn forged(html: &str, prefix: &str) -> bool {
+    html.match_indices(prefix).any(|(at, _)| {
+        let before = &html[..at];
+        !(before.ends_with("href=\"") || before.ends_with("src=\""))
+    })
 }
 
 /// Raw HTML that runs code: `<script>`, or an inline `on…=` handler.
@@ -210,9 +232,9 @@ pub fn is_dangerous_link(dest: &str) -> bool {
             || lower.starts_with("data:image/svg"))
 }
 
-fn slot_prefix(body: &str) -> String {
+fn slot_prefix(body: &str, html: &str) -> String {
     let mut prefix = String::from("cmkb-slot-");
-    while body.contains(&prefix) {
+    while body.contains(&prefix) || html.contains(&prefix) {
         prefix.insert(0, 'x');
     }
     prefix
@@ -542,12 +564,13 @@ fn collect_html_anchors(html: &str, anchors: &mut Vec<String>) {
     }
 }
 
+/// The HTML, and how many slots it numbered.
 fn render(
     events: Vec<(Event<'_>, Range<usize>)>,
     heading_ids: &[(usize, String)],
     title_h1: Option<Range<usize>>,
     doc: &mut Document,
-) -> String {
+) -> (String, usize) {
     let mut ids = heading_ids.iter().peekable();
     let prefix = doc.slot_prefix.clone();
     let mut slot = 0usize;
@@ -558,6 +581,24 @@ fn render(
             if title_h1.as_ref().is_some_and(|r| r.contains(&i)) {
                 if ids.peek().is_some_and(|(at, _)| *at == i) {
                     ids.next();
+                }
+                // The title is not rendered, but its links hold slots in the
+                // facts: skipping them here would give every later link the
+                // URL of the one before it.
+                if let Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                })
+                | Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                }) = &event
+                {
+                    if needs_slot(*link_type, dest_url) {
+                        slot += 1;
+                    }
                 }
                 return None;
             }
@@ -615,7 +656,7 @@ fn render(
         });
     let mut html = String::with_capacity(doc.stats.words * 8);
     pulldown_cmark::html::push_html(&mut html, stream);
-    html
+    (html, slot)
 }
 
 impl Document {
