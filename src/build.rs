@@ -36,6 +36,8 @@ pub struct BuildReport {
     /// Whether `output_dir` was replaced; false when errors stopped the build.
     pub written: bool,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The peak resident memory at the end of each stage of `timings`.
+    pub peak_memory: Vec<Option<u64>>,
 }
 
 impl BuildReport {
@@ -46,12 +48,17 @@ impl BuildReport {
 
 /// Stage timer: `--verbose` prints these, the benchmarks read them. Each
 /// stage's end is also reported to the build's [`Progress`].
-struct Stages<'p>(Vec<(&'static str, Duration)>, Instant, &'p dyn Progress);
+struct Stages<'p>(
+    Vec<(&'static str, Duration)>,
+    Instant,
+    &'p dyn Progress,
+    Vec<Option<u64>>,
+);
 
 impl<'p> Stages<'p> {
     fn new(progress: &'p dyn Progress) -> Stages<'p> {
         progress.start("config", None);
-        Stages(Vec::new(), Instant::now(), progress)
+        Stages(Vec::new(), Instant::now(), progress, Vec::new())
     }
     fn done(&mut self, name: &'static str) {
         self.done_with(name, None);
@@ -59,9 +66,19 @@ impl<'p> Stages<'p> {
     fn done_with(&mut self, name: &'static str, count: Option<u64>) {
         let now = Instant::now();
         self.0.push((name, now - self.1));
+        self.3.push(peak_memory());
         self.2.finish(name, now - self.1, count);
         self.1 = now;
     }
+}
+
+/// The process's peak resident memory so far, in bytes, where the system
+/// tells (Linux: `VmHWM`). `--verbose` shows it after each stage.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// A sink that reports each file to the build's [`Progress`].
@@ -119,12 +136,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         written: false,
         diagnostics,
         timings: Vec::new(),
+        peak_memory: Vec::new(),
     };
     let blocking = report
         .diagnostics
         .iter()
         .any(|d| stops_build(d, &site.config));
     if blocking {
+        report.peak_memory = stages.3;
         report.timings = stages.0;
         return Ok(report);
     }
@@ -145,15 +164,16 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     )?;
     stages.done_with("render", Some(staging.file_count() as u64));
     progress.start("index", None);
-    for (path, bytes) in search::index(&site) {
-        staging.put(&path, Content::Bytes(bytes))?;
-    }
+    search::index_into(&site, &|path, bytes| {
+        staging.put(&path, Content::Bytes(bytes))
+    })?;
     stages.done("index");
     report.files = staging.file_count();
     progress.start("write", None);
     staging.commit()?;
     stages.done("write");
     report.written = true;
+    report.peak_memory = stages.3;
     report.timings = stages.0;
     Ok(report)
 }

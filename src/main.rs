@@ -232,8 +232,15 @@ fn build(args: BuildArgs) -> ExitCode {
     };
     print_diagnostics(&report.diagnostics, args.quiet);
     if args.verbose {
-        for (stage, time) in &report.timings {
-            eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        for (i, (stage, time)) in report.timings.iter().enumerate() {
+            let memory = match report.peak_memory.get(i).copied().flatten() {
+                Some(bytes) => format!("   peak {:>6.0} MB", bytes as f64 / 1e6),
+                None => String::new(),
+            };
+            eprintln!(
+                "  {stage:<8} {:>8.1} ms{memory}",
+                time.as_secs_f64() * 1000.0
+            );
         }
     }
     if !report.written {

@@ -70,9 +70,22 @@ struct Doc {
 
 /// A page's documents and the distinct words they use.
 struct PageWords {
-    words: Vec<String>,
+    /// The words, end to end (one allocation per page, not per word: the
+    /// index holds these for every page at once).
+    text: String,
+    ends: Vec<u32>,
     docs: Vec<Doc>,
-    sections: Vec<Section>,
+}
+
+impl PageWords {
+    fn words(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&end| {
+            let word = &self.text[start..end as usize];
+            start = end as usize;
+            word
+        })
+    }
 }
 
 struct Section {
@@ -81,8 +94,27 @@ struct Section {
     text: String,
 }
 
-/// The index as files: path (under the output root) → bytes.
+/// The index as files: path (under the output root) → bytes, sorted.
 pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let _ = index_into(site, &|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+        Ok(())
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort();
+    files
+}
+
+/// Where the index's files go, as they are made.
+pub type Put<'a> = dyn Fn(String, Vec<u8>) -> crate::error::Result<()> + Sync + 'a;
+
+/// Builds the index and hands each file to `put` as soon as it is made: the
+/// pages' fragments (the largest part) are never all held at once.
+pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
     let mut pages: Vec<&Page> = site
         .included_pages()
         .map(|(_, p)| p)
@@ -95,8 +127,11 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
     let per_page: Vec<PageWords> = pages
         .par_iter()
         .enumerate()
-        .map(|(id, page)| documents(id as u32, page))
-        .collect();
+        .map(|(id, page)| {
+            let (words, fragment) = documents(id as u32, page);
+            put(format!("search/p/{id}.json"), fragment).map(|()| words)
+        })
+        .collect::<crate::error::Result<_>>()?;
 
     // Number every distinct (language, word) once, then stem each once.
     let mut word_ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
@@ -107,11 +142,10 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
         .map(|(words, page)| {
             let lang = stem_lang(&page.lang);
             words
-                .words
-                .iter()
+                .words()
                 .map(|w| {
-                    *word_ids.entry((lang, w.as_str())).or_insert_with(|| {
-                        distinct.push((lang, w.as_str()));
+                    *word_ids.entry((lang, w)).or_insert_with(|| {
+                        distinct.push((lang, w));
                         (distinct.len() - 1) as u32
                     })
                 })
@@ -262,25 +296,6 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
         files.push((format!("search/v/{i}.json"), shard));
     }
 
-    // Page fragments: what a result shows.
-    let fragments: Vec<(String, Vec<u8>)> = pages
-        .par_iter()
-        .zip(per_page.par_iter())
-        .enumerate()
-        .map(|(id, (page, words))| {
-            let value = json!({
-                "u": page.url,
-                "t": page.title,
-                "l": page.lang,
-                "y": page.kind(),
-                "g": page.meta.tags,
-                "s": words.sections.iter().map(|s| json!([s.anchor, s.heading, s.text])).collect::<Vec<_>>(),
-            });
-            (format!("search/p/{id}.json"), serde_json::to_vec(&value).unwrap_or_default())
-        })
-        .collect();
-    files.extend(fragments);
-
     let mut ranges: BTreeMap<String, [usize; 2]> = BTreeMap::new();
     for (id, page) in pages.iter().enumerate() {
         for key in [
@@ -325,8 +340,10 @@ pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
         "search/manifest.json".into(),
         serde_json::to_vec(&manifest).unwrap_or_default(),
     ));
-    files.sort();
-    files
+    for (path, bytes) in files {
+        put(path, bytes)?;
+    }
+    Ok(())
 }
 
 /// The stemmer language for a page language.
@@ -340,7 +357,7 @@ fn stem_lang(lang: &str) -> &'static str {
 
 /// A page's documents: the intro (with the page's tags and description) and
 /// one per heading.
-fn documents(page_id: u32, page: &Page) -> PageWords {
+fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
     let headings: Vec<usize> = page
         .doc
         .headings
@@ -437,11 +454,25 @@ fn documents(page_id: u32, page: &Page) -> PageWords {
             }
         })
         .collect();
-    PageWords {
-        words: words_list,
-        docs,
-        sections,
+    let mut ends = Vec::with_capacity(words_list.len());
+    let mut text = String::with_capacity(words_list.iter().map(String::len).sum());
+    for word in &words_list {
+        text.push_str(word);
+        ends.push(text.len() as u32);
     }
+    // The page's fragment: what a result shows.
+    let fragment = json!({
+        "u": page.url,
+        "t": page.title,
+        "l": page.lang,
+        "y": page.kind(),
+        "g": page.meta.tags,
+        "s": sections.iter().map(|s| json!([s.anchor, s.heading, s.text])).collect::<Vec<_>>(),
+    });
+    (
+        PageWords { text, ends, docs },
+        serde_json::to_vec(&fragment).unwrap_or_default(),
+    )
 }
 
 /// Cuts sorted `(key, value)` entries into JSON objects of about
