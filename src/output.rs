@@ -169,8 +169,36 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&old);
             return Err(fail(e, &self.dest));
         }
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
         Ok(())
+    }
+}
+
+/// Deletes a folder tree, its subfolders in parallel: the previous site has
+/// a folder per page, and unlinking them one by one is most of a rebuild's
+/// final swap. Best effort, like the rest of the cleanup.
+fn remove_tree(path: &Path) {
+    fn remove(folder: &Path) {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return;
+        };
+        let mut subfolders = Vec::new();
+        for entry in entries.flatten() {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => subfolders.push(entry.path()),
+                _ => {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        subfolders.par_iter().for_each(|f| remove(f));
+        let _ = std::fs::remove_dir(folder);
+    }
+    remove(path);
+    // Whatever the parallel pass could not remove (permissions changed
+    // under it, a file appearing), the standard way tries once more.
+    if path.exists() {
+        let _ = std::fs::remove_dir_all(path);
     }
 }
 
