@@ -49,14 +49,14 @@ fn slug_with(text: &str, keep: &[char]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.nfc() {
-        if c.is_alphanumeric() || keep.contains(&c) {
+        // Marks are kept, as in heading ids: Indic vowel signs and viramas
+        // are marks, and a name without them is misspelt.
+        if c.is_alphanumeric() || keep.contains(&c) || is_combining_mark(c) {
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }
             pending_dash = false;
-            // `İ` lowercases to `i` + a combining dot, which the next
-            // slugging would drop: drop it now.
-            out.extend(c.to_lowercase().filter(|l| !is_combining_mark(*l)));
+            out.extend(c.to_lowercase());
         } else if c.is_whitespace() || c == '-' || c.is_ascii_punctuation() {
             pending_dash = true;
         }
@@ -65,7 +65,14 @@ fn slug_with(text: &str, keep: &[char]) -> String {
     }
     // A dash before a trimmed `.` or after a trimmed `_` would be left
     // dangling (`but ...` → `but-`): trim them together.
-    out.trim_matches(['.', '_', '-']).to_string()
+    let out = out.trim_matches(['.', '_', '-']);
+    // As in `heading_id`: a dropped symbol can bring a mark next to a letter
+    // it composes with, and lowercasing can add marks.
+    if out.is_ascii() {
+        out.to_string()
+    } else {
+        out.nfc().collect()
+    }
 }
 
 /// Lowercases and strips diacritics: `Cuándo` → `cuando`, `ñ` → `n`. Used to

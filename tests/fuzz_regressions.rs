@@ -205,3 +205,17 @@ fn heading_ids_are_idempotent_on_marks() {
         assert_eq!(heading_id(&once), once, "{text:?} -> {once:?}");
     }
 }
+
+/// `properties::path_segments_are_idempotent`, after the fix above: letters
+/// whose lowercase is a combining mark are dropped now, and that includes
+/// the vowel signs of Indic scripts, which are letters (alphabetic) *and*
+/// combining marks. `🯰 ` + U+0B3E + `[a` gives `🯰--a` (the dropped sign
+/// leaves two dashes), and a Devanagari or Kannada file name loses its vowels.
+#[test]
+fn path_segments_keep_alphabetic_combining_marks() {
+    assert_eq!(path_segment("हिंदी"), "हिंदी");
+    for text in ["🯰 \u{b3e}[a", "ಕನ್ನಡ ಭಾಷೆ", "𞹇:\u{cbe}{ᝮ"] {
+        let once = path_segment(text);
+        assert_eq!(path_segment(&once), once, "{text:?}");
+    }
+}

@@ -11,9 +11,6 @@ mod common;
 
 use std::path::Path;
 
-use cmkb::content::Audience;
-use cmkb::BuildOptions;
-
 /// A tiny deterministic generator (xorshift), so each site is reproducible
 /// from its number.
 struct Rng(u64);
@@ -155,36 +152,7 @@ fn generate(n: u64) -> GeneratedSite {
 }
 
 fn build(root: &Path, out: &Path, internal: bool) -> cmkb::BuildReport {
-    cmkb::build(&BuildOptions {
-        root: root.to_path_buf(),
-        output_dir: Some(out.to_path_buf()),
-        base_url: None,
-        audience: Audience {
-            internal,
-            drafts: false,
-        },
-        today: jiff::civil::date(2026, 11, 25),
-    })
-    .expect("the build runs")
-}
-
-/// Every output path and every byte of every output file, as one text.
-fn everything(out: &Path) -> String {
-    let mut all = String::new();
-    for entry in walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        all.push_str(&entry.path().to_string_lossy());
-        all.push('\n');
-        if entry.file_type().is_file() {
-            all.push_str(&String::from_utf8_lossy(
-                &std::fs::read(entry.path()).unwrap(),
-            ));
-            all.push('\n');
-        }
-    }
-    all.to_lowercase()
+    common::build_edition(root, out, internal)
 }
 
 #[test]
@@ -194,7 +162,7 @@ fn no_internal_canary_reaches_a_public_build_of_200_generated_sites() {
         let out = site.dir.path().join("public-out");
         let report = build(site.dir.path(), &out, false);
         assert!(report.written, "site {n}: {:#?}", report.diagnostics);
-        let public = everything(&out);
+        let public = common::everything(&out);
         for canary in &site.canaries {
             assert!(
                 !public.contains(canary),
@@ -204,7 +172,7 @@ fn no_internal_canary_reaches_a_public_build_of_200_generated_sites() {
         let internal_out = site.dir.path().join("internal-out");
         let report = build(site.dir.path(), &internal_out, true);
         assert!(report.written, "site {n}: {:#?}", report.diagnostics);
-        let internal = everything(&internal_out);
+        let internal = common::everything(&internal_out);
         for canary in &site.canaries {
             assert!(internal.contains(canary), "site {n}: `{canary}` is missing from the internal build, so the scan proves nothing");
         }

@@ -138,6 +138,47 @@ impl Fixture {
 }
 
 /// The shared corpora sit beside the repository in CI; elsewhere tests skip.
+/// Builds a site through the library, the public or the internal edition,
+/// with a fixed "today".
+#[allow(dead_code)]
+pub fn build_edition(root: &Path, out: &Path, internal: bool) -> cmkb::BuildReport {
+    cmkb::build(&cmkb::BuildOptions {
+        root: root.to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        base_url: None,
+        audience: cmkb::content::Audience {
+            internal,
+            drafts: false,
+        },
+        today: jiff::civil::date(2026, 11, 25),
+    })
+    .expect("the build runs")
+}
+
+/// Every output path (relative to `out`) and every byte of every output
+/// file, as one lowercase text: what a canary must not be found in.
+#[allow(dead_code)]
+pub fn everything(out: &Path) -> String {
+    let mut all = String::new();
+    for entry in walkdir::WalkDir::new(out)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        // Relative: the temporary folder's random name is not the site's.
+        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        all.push_str(&rel.to_string_lossy());
+        all.push('\n');
+        if entry.file_type().is_file() {
+            all.push_str(&String::from_utf8_lossy(
+                &std::fs::read(entry.path()).unwrap(),
+            ));
+            all.push('\n');
+        }
+    }
+    all.to_lowercase()
+}
+
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     if dir.join("corpora").is_dir() {
