@@ -30,6 +30,9 @@ pub struct Shared<'a> {
     /// matches of the tree: rendered once per section instead of per page.
     nav_html: std::sync::Mutex<HashMap<String, std::sync::Arc<String>>>,
     tera: Option<&'a tera::Tera>,
+    /// Per language: the part of every template's context that does not
+    /// depend on the page.
+    base_by_lang: std::sync::Mutex<HashMap<String, Context>>,
     /// Per language: what the theme adds to rendered Markdown.
     decorations: HashMap<String, Decorations>,
     /// Per site language: the review dashboard's URL and output path, when
@@ -283,6 +286,7 @@ impl<'a> Shared<'a> {
             nav_urls,
             nav_html: Default::default(),
             tera: None,
+            base_by_lang: Default::default(),
             decorations,
             dashboards,
         }
@@ -302,6 +306,33 @@ impl<'a> Shared<'a> {
     }
 
     fn base(&self, lang: &str, current_url: &str) -> Context {
+        // What is the same for every template of a language is built once:
+        // `Context::insert` serialises its value again on every call, which
+        // for the site, the UI strings and the navigation was most of the
+        // cost of a page's context.
+        let cached = self
+            .base_by_lang
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(lang).cloned());
+        let mut ctx = match cached {
+            Some(ctx) => ctx,
+            None => {
+                let ctx = self.base_uncached(lang);
+                if let Ok(mut cache) = self.base_by_lang.lock() {
+                    cache.insert(lang.to_string(), ctx.clone());
+                }
+                ctx
+            }
+        };
+        ctx.insert("current_url", current_url);
+        if let Some(html) = self.nav_html(lang, current_url, &ctx) {
+            ctx.insert("nav_html", html.as_str());
+        }
+        ctx
+    }
+
+    fn base_uncached(&self, lang: &str) -> Context {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_value);
         ctx.insert("lang", lang);
@@ -312,7 +343,6 @@ impl<'a> Shared<'a> {
                 .or_else(|| self.strings.get(&self.site.config.default_language))
                 .unwrap_or(&Value::Null),
         );
-        ctx.insert("current_url", current_url);
         ctx.insert("search_url", &search_url(self.site, lang));
         ctx.insert("home_url", &self.home_url(lang));
         ctx.insert(
@@ -325,9 +355,6 @@ impl<'a> Shared<'a> {
             .or_else(|| self.nav.get(&self.site.config.default_language))
             .unwrap_or(&Value::Null);
         ctx.insert("nav", nav);
-        if let Some(html) = self.nav_html(lang, current_url, nav, &ctx) {
-            ctx.insert("nav_html", html.as_str());
-        }
         ctx
     }
 
@@ -346,7 +373,6 @@ impl<'a> Shared<'a> {
         &self,
         lang: &str,
         current_url: &str,
-        nav: &Value,
         base: &Context,
     ) -> Option<std::sync::Arc<String>> {
         let tera = self.tera?;
@@ -367,12 +393,11 @@ impl<'a> Shared<'a> {
             return Some(html.clone());
         }
         let mut ctx = Context::new();
-        for name in ["lang", "t", "current_url", "site"] {
+        for name in ["lang", "t", "current_url", "site", "nav"] {
             if let Some(value) = base.get(name) {
                 ctx.insert(name, value);
             }
         }
-        ctx.insert("nav", nav);
         let html = std::sync::Arc::new(tera.render(NAV_TEMPLATE, &ctx).ok()?);
         self.nav_html.lock().ok()?.insert(key, html.clone());
         Some(html)
