@@ -6,7 +6,9 @@
 //!
 //! It fails when a change makes the build 1.5× the baseline's instructions
 //! (so a 2× slowdown cannot land unnoticed), or when doubling the corpus more
-//! than 2.3× the instructions (something went quadratic). After a deliberate
+//! than 2.3× the instructions (something went quadratic). A second test
+//! doubles the headings and links of one page, the same way (it found links
+//! to a page's own sections checked against every heading). After a deliberate
 //! change, refresh the baseline with
 //! `CMKB_PERF_BASELINE=update cargo test --test perf_guard` and say why in
 //! the commit. Speed itself is measured by `bench/run.py`, against Hugo and
@@ -68,13 +70,18 @@ fn instructions(binary: &Path, generator: &Path, pages: usize) -> u64 {
         .expect("python3 runs");
     assert!(status.success(), "gen_corpus.py failed");
     std::fs::write(site.join("site.toml"), SITE_TOML).unwrap();
+    build_instructions(binary, &site, tmp.path())
+}
+
+/// Instructions of one `cmkb build` of `site`, its output under `scratch`.
+fn build_instructions(binary: &Path, site: &Path, scratch: &Path) -> u64 {
     let out = Command::new("valgrind")
         .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
         .arg(binary)
         .args(["build", "--quiet", "--today", "2026-11-25", "--root"])
-        .arg(&site)
+        .arg(site)
         .arg("--output-dir")
-        .arg(tmp.path().join("public"))
+        .arg(scratch.join("public"))
         // One worker: with more, idle workers spin, and the count varies.
         .env("RAYON_NUM_THREADS", "1")
         .output()
@@ -154,5 +161,52 @@ fn the_build_costs_no_more_instructions_than_the_baseline_and_grows_linearly() {
         "twice the pages cost {growth:.2}× the instructions ({} → {}): something grows faster than the site",
         counts[0],
         counts[1]
+    );
+}
+
+/// One page of `n` headings, each followed by links to the previous heading,
+/// to another page and to an anchor of it: the shapes a hostile page grows.
+fn page_of(n: usize) -> String {
+    let mut text = String::from("+++\ntitle = \"Enorme\"\n+++\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "## Paso {i}\n\nVer [antes](#paso-{}), [otra](otra.md) y [su parte](otra.md#parte).\n\n",
+            i.saturating_sub(1)
+        ));
+    }
+    text
+}
+
+#[test]
+fn headings_and_links_on_one_page_cost_linear_instructions() {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        eprintln!("skipped: valgrind is not installed (apt-get install valgrind)");
+        return;
+    }
+    let binary = release_binary();
+    let counts: Vec<u64> = [4000, 8000]
+        .iter()
+        .map(|&n| {
+            let tmp = tempfile::tempdir().unwrap();
+            let site = tmp.path().join("site");
+            std::fs::create_dir_all(site.join("content")).unwrap();
+            std::fs::write(site.join("site.toml"), SITE_TOML).unwrap();
+            std::fs::write(site.join("content/enorme.md"), page_of(n)).unwrap();
+            std::fs::write(
+                site.join("content/otra.md"),
+                "+++\ntitle = \"Otra\"\n+++\n## Parte\n\nTexto.\n",
+            )
+            .unwrap();
+            build_instructions(&binary, &site, tmp.path())
+        })
+        .collect();
+    eprintln!(
+        "one page of 4000 / 8000 sections: {} / {} instructions",
+        counts[0], counts[1]
+    );
+    let growth = counts[1] as f64 / counts[0] as f64;
+    assert!(
+        growth <= MAX_GROWTH,
+        "twice the headings and links cost {growth:.2}× the instructions: something is quadratic"
     );
 }

@@ -41,6 +41,8 @@ pub struct Document {
     /// "does this page mention any of these words at all?" before looking
     /// block by block.
     folded: std::sync::OnceLock<FoldedBlocks>,
+    /// The ids of [`Document::has_anchor`], as a set, on first use.
+    anchors: std::sync::OnceLock<rustc_hash::FxHashSet<String>>,
     pub stats: Stats,
 }
 
@@ -733,8 +735,20 @@ impl Document {
 
     /// Every id a link into this page may target.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.headings.iter().any(|h| h.id == anchor)
-            || self.other_anchors.iter().any(|a| a == anchor)
+        // A set once the page has many: a page of thousands of headings
+        // linking to its own sections would otherwise be quadratic.
+        if self.headings.len() + self.other_anchors.len() <= 32 {
+            return self.headings.iter().any(|h| h.id == anchor)
+                || self.other_anchors.iter().any(|a| a == anchor);
+        }
+        self.anchors
+            .get_or_init(|| {
+                let ids = self.headings.iter().map(|h| h.id.as_str());
+                ids.chain(self.other_anchors.iter().map(String::as_str))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .contains(anchor)
     }
 
     /// The text of the document, block by block, for search and word counts.
