@@ -373,15 +373,27 @@ fn is_substantive_checklist(check: &PageCheck<'_>) -> bool {
         && item_words as f64 >= min_words * items.len() as f64
 }
 
+/// [`PHRASES`], [`SLOT_PHRASES`] and [`SHORT_BLOCK_PHRASES`] in one list.
+static ALL_PHRASES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    PHRASES
+        .iter()
+        .chain(SLOT_PHRASES)
+        .chain(SHORT_BLOCK_PHRASES)
+        .copied()
+        .collect()
+});
+
 fn placeholders(check: &mut PageCheck<'_>) {
     let page = check.page;
     let template = page.kind() == Some("template");
     let mut seen = BTreeSet::new();
     let mut found: Vec<(usize, usize, String)> = Vec::new();
-    // One pass over the page first: most pages have none of these phrases.
-    let has_phrases = crate::check::text::page_mentions(page, PHRASES);
-    let has_slots = crate::check::text::page_mentions(page, SLOT_PHRASES);
-    let has_short = crate::check::text::page_mentions(page, SHORT_BLOCK_PHRASES);
+    // One pass over the page first, for the three lists at once: most pages
+    // have none of these phrases.
+    let lists: [&[&str]; 3] = [PHRASES, SLOT_PHRASES, SHORT_BLOCK_PHRASES];
+    let mentioned = words_in(page.doc.folded_text(), &ALL_PHRASES);
+    let [has_phrases, has_slots, has_short] =
+        lists.map(|list| mentioned.iter().any(|w| list.contains(w)));
     // Placeholders in capitals are matched in the source as written.
     let has_capitals = has_any_word(&page.source.text, CAPITAL_TOKENS);
     for block in page
