@@ -49,9 +49,20 @@ fn slug_with(text: &str, keep: &[char]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.nfc() {
-        // Marks are kept, as in heading ids: Indic vowel signs and viramas
-        // are marks, and a name without them is misspelt.
-        if c.is_alphanumeric() || keep.contains(&c) || is_combining_mark(c) {
+        // Marks are kept on the letter they follow, as in heading ids: Indic
+        // vowel signs and viramas are marks, and a name without them is
+        // misspelt. A mark on nothing (after a dropped symbol) is dropped.
+        let mark = !c.is_alphanumeric() && is_combining_mark(c);
+        if mark
+            && (pending_dash
+                || !out
+                    .chars()
+                    .next_back()
+                    .is_some_and(|l| l.is_alphanumeric() || is_combining_mark(l)))
+        {
+            continue;
+        }
+        if c.is_alphanumeric() || keep.contains(&c) || mark {
             if pending_dash && !out.is_empty() {
                 out.push('-');
             }
