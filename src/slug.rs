@@ -52,7 +52,9 @@ fn slug_with(text: &str, keep: &[char]) -> String {
         // Marks are kept on the letter they follow, as in heading ids: Indic
         // vowel signs and viramas are marks, and a name without them is
         // misspelt. A mark on nothing (after a dropped symbol) is dropped.
-        let mark = !c.is_alphanumeric() && is_combining_mark(c);
+        // Some marks are also alphabetic (U+0345); they follow the same rule,
+        // or a later NFC reordering could put a mark first after a dash.
+        let mark = is_combining_mark(c);
         if mark
             && (pending_dash
                 || !out

@@ -44,6 +44,17 @@ fn build(root: &Path) -> cmkb::BuildReport {
 /// panics: `is_markdown` slices `path[path.len() - 3..]`
 /// (src/content/resolve.rs:451) — "start byte index 9 is not a char
 /// boundary; it is inside 'ñ' (bytes 8..10) of `guias/señal`".
+/// fuzz `links`: `normalise("./", "./")` gave `./`, and a folder holding
+/// `..` kept it: the folder is resolved like the link.
+#[test]
+fn normalising_resolves_the_folder_too() {
+    use cmkb::content::resolve::normalise;
+    assert_eq!(normalise("./", "./").as_deref(), Some(""));
+    assert_eq!(normalise("a/b/..", "c.md").as_deref(), Some("a/c.md"));
+    assert_eq!(normalise("a/./b", "./c/").as_deref(), Some("a/b/c/"));
+    assert_eq!(normalise("..", "c.md"), None);
+}
+
 #[test]
 fn a_link_to_a_path_ending_in_a_multibyte_character_does_not_panic() {
     for dest in ["señal", "guias/señal", "\u{FFFD}d", "a€d", "../x/año.md€"] {
@@ -189,7 +200,14 @@ fn path_segments_are_idempotent_and_trimmed() {
     // `slug`: `E/\u{341}` gave `e-\u{301}`).
     assert_eq!(path_segment("E/\u{341}"), "e");
     assert_eq!(path_segment("x \u{301}y"), "x-y");
-    for text in ["İstanbul", "İ", "E/\u{341}x", "a.\u{301}b"] {
+    for text in [
+        "İstanbul",
+        "İ",
+        "E/\u{341}x",
+        "a.\u{301}b",
+        // U+0345 is a mark *and* alphabetic; NFC puts U+0301 before it.
+        "ya*E\u{347}[\u{341}\u{345}\u{341}",
+    ] {
         let once = path_segment(text);
         assert_eq!(path_segment(&once), once, "{text:?}");
     }

@@ -478,8 +478,10 @@ fn has_extension(path: &str) -> bool {
 /// Joins a relative path to a folder, resolving `.` and `..`. `None` when it
 /// climbs out of the content folder.
 pub fn normalise(dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for part in relative.split('/') {
+    let mut parts: Vec<&str> = Vec::new();
+    // The folder is resolved the same way: a caller's `a/./b` or `a/../b`
+    // must not survive into a URL.
+    for part in dir.split('/').chain(relative.split('/')) {
         match part {
             "" | "." => {}
             ".." => {
