@@ -143,6 +143,19 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits until the server has printed `text` (its stderr is read by
+    /// another thread, which may be behind the events).
+    fn wait_for_log(&self, text: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let log = self.log();
+            if log.contains(text) || Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits until a page shows (or stops showing) a text.
     fn wait_for_page(&self, path: &str, text: &str, present: bool) -> Response {
         let deadline = Instant::now() + WAIT;
@@ -953,9 +966,9 @@ fn ctrl_c_stops_the_server_cleanly() {
         assert!(Instant::now() < deadline, "still running after Ctrl-C");
         std::thread::sleep(Duration::from_millis(50));
     };
-    std::thread::sleep(Duration::from_millis(100));
     assert!(status.success(), "{status:?}\n{}", server.log());
-    assert!(server.log().contains("Stopped."), "{}", server.log());
+    let log = server.wait_for_log("Stopped.");
+    assert!(log.contains("Stopped."), "{log}");
     // The open event stream was ended, not left hanging.
     let deadline = Instant::now() + WAIT;
     while events.next(Duration::from_millis(100)).is_some() {
@@ -1048,7 +1061,8 @@ fn a_site_with_errors_at_start_is_still_previewed() {
         .get("guias/moderar/")
         .text()
         .contains("Texto original"));
-    assert!(server.log().contains("is never closed"), "{}", server.log());
+    let log = server.wait_for_log("is never closed");
+    assert!(log.contains("is never closed"), "{log}");
     std::fs::write(
         site.path("content/guias/rota.md"),
         "+++\ntitle = \"Arreglada\"\n+++\nYa está.\n",
