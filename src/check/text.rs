@@ -95,7 +95,10 @@ pub fn words_in<'k>(text: &str, keywords: &[&'k str]) -> Vec<&'k str> {
 /// once for all its words instead of once per word (the rules' lists hold up
 /// to a hundred words, and they read every block of every page).
 pub struct WordSet {
-    automaton: AhoCorasick,
+    /// `None` only if the automaton could not be built (a list far beyond
+    /// any the rules hold): then each word is looked for on its own.
+    automaton: Option<AhoCorasick>,
+    words: Vec<String>,
     prefix: Vec<bool>,
     empty: Vec<bool>,
 }
@@ -115,15 +118,22 @@ impl WordSet {
             .iter()
             .map(|s| if s.is_empty() { "\u{0}" } else { s })
             .collect();
-        // A DFA: the lists are small, and it is the fastest to run.
+        // A DFA: the lists are small, and it is the fastest to run; the
+        // builder's own choice when a list is too big for one.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .prefilter(false)
             .build(&patterns)
-            .expect("keyword lists are small");
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+            })
+            .ok();
         WordSet {
             automaton,
+            words: words.iter().map(|w| w.as_ref().to_string()).collect(),
             prefix,
             empty,
         }
@@ -132,8 +142,10 @@ impl WordSet {
     /// Every whole-word occurrence, in the order the automaton reports them
     /// (by end position): pattern index and byte range in `text`.
     fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize, usize)> + 't {
-        self.automaton
-            .find_overlapping_iter(text)
+        let found = self
+            .automaton
+            .iter()
+            .flat_map(move |a| a.find_overlapping_iter(text))
             .filter_map(move |m| {
                 let index = m.pattern().as_usize();
                 if self.empty[index] {
@@ -141,7 +153,16 @@ impl WordSet {
                 }
                 let end = word_end(text, m.start(), m.end(), self.prefix[index])?;
                 Some((index, m.start(), end))
-            })
+            });
+        let one_by_one = self
+            .words
+            .iter()
+            .enumerate()
+            .filter(move |_| self.automaton.is_none())
+            .filter_map(move |(index, word)| {
+                find_word(text, word).map(|(start, end)| (index, start, end))
+            });
+        found.chain(one_by_one)
     }
 
     /// The lowest list index among the words that occur in `text`.
@@ -393,6 +414,13 @@ mod tests {
                 .filter(|k| find_word(text, k).is_some())
                 .collect();
             assert_eq!(words_in(text, &list), all, "{text}");
+        }
+        // Without an automaton each word is looked for on its own, alike.
+        let mut one_by_one = WordSet::new(&list);
+        one_by_one.automaton = None;
+        for text in texts {
+            assert_eq!(one_by_one.first(text), set.first(text), "{text}");
+            assert_eq!(one_by_one.all(text), set.all(text), "{text}");
         }
         // A list built at run time at the same address is not confused.
         for words in [vec!["alpha"], vec!["beta"]] {

@@ -30,6 +30,8 @@ pub struct Shared<'a> {
     /// matches of the tree: rendered once per section instead of per page.
     nav_html: std::sync::Mutex<HashMap<String, std::sync::Arc<String>>>,
     tera: Option<&'a tera::Tera>,
+    /// Whether `tera` holds [`NAV_TEMPLATE`] (asked once, not per page).
+    has_nav_template: bool,
     /// Per language: the part of every template's context that does not
     /// depend on the page.
     base_by_lang: std::sync::Mutex<HashMap<String, Context>>,
@@ -286,6 +288,7 @@ impl<'a> Shared<'a> {
             nav_urls,
             nav_html: Default::default(),
             tera: None,
+            has_nav_template: false,
             base_by_lang: Default::default(),
             decorations,
             dashboards,
@@ -362,6 +365,7 @@ impl<'a> Shared<'a> {
     /// navigation's HTML (`nav_html`).
     pub fn with_tera(mut self, tera: &'a tera::Tera) -> Shared<'a> {
         self.tera = Some(tera);
+        self.has_nav_template = tera.get_template_names().any(|n| n == NAV_TEMPLATE);
         self
     }
 
@@ -375,10 +379,7 @@ impl<'a> Shared<'a> {
         current_url: &str,
         base: &Context,
     ) -> Option<std::sync::Arc<String>> {
-        let tera = self.tera?;
-        if !tera.get_template_names().any(|n| n == NAV_TEMPLATE) {
-            return None;
-        }
+        let tera = self.tera.filter(|_| self.has_nav_template)?;
         let mut key = lang.to_string();
         for url in self.nav_urls.get(lang).into_iter().flatten() {
             if current_url.starts_with(url.as_str()) {
