@@ -1,7 +1,6 @@
 //! Inputs found by the fuzz targets (fuzz/fuzz_targets/) and the property
 //! tests (tests/properties.rs), minimised, each calling the library function
-//! that failed. Tests marked `#[ignore = "fuzz crash: …"]` fail today: the
-//! fix belongs in src/, and removing the `ignore` is part of it.
+//! that failed. Each one failed before its fix in src/ and lands with it.
 //!
 //! To add one: minimise the crash (`cargo fuzz tmin <target> <artifact>`),
 //! paste the bytes below as a byte string, call what the target calls.
@@ -71,15 +70,9 @@ fn a_link_to_a_path_ending_in_a_multibyte_character_does_not_panic() {
     }
 }
 
-/// fuzz `links` (its public-page invariant, on `b"\n/equipo/plano.png\n"`):
-/// a public page that shows a file of an internal section through a
-/// site-root path keeps the path and is not reported, while the same link
-/// written relative (`../equipo/plano.png`) is a `confidential-leak` and is
-/// emptied. `site_root_link` (src/content/resolve.rs) checks internal
-/// *pages* by URL, not internal *files*. The file itself is not copied, so
-/// the public page shows a broken image, silently, with the internal path.
-#[test]
-fn a_site_root_link_to_an_internal_file_is_a_leak_like_a_relative_one() {
+/// A public page showing `plano.png` of the internal section `equipo/`
+/// through the link `dest`: the build's report.
+fn showing_an_internal_file(dest: &str) -> cmkb::BuildReport {
     let site = site()
         .file(
             "content/equipo/_index.md",
@@ -88,9 +81,20 @@ fn a_site_root_link_to_an_internal_file_is_a_leak_like_a_relative_one() {
         .bytes("content/equipo/plano.png", b"\x89PNG\r\n")
         .file(
             "content/guias/pagina.md",
-            "+++\ntitle = \"Página\"\n+++\n![plano](/equipo/plano.png)\n",
+            &format!("+++\ntitle = \"Página\"\n+++\n![plano]({dest})\n"),
         );
-    let report = build(site.root());
+    build(site.root())
+}
+
+/// fuzz `links` (its public-page invariant, on `b"\n/equipo/plano.png\n"`):
+/// a public page that showed a file of an internal section through a
+/// site-root path kept the path and was not reported, while the same link
+/// written relative (`../equipo/plano.png`) was a `confidential-leak` and
+/// emptied. `site_root_link` (src/content/resolve.rs) checked internal
+/// *pages* by URL, not internal *files*.
+#[test]
+fn a_site_root_link_to_an_internal_file_is_a_leak_like_a_relative_one() {
+    let report = showing_an_internal_file("/equipo/plano.png");
     assert!(
         report
             .diagnostics
@@ -101,20 +105,10 @@ fn a_site_root_link_to_an_internal_file_is_a_leak_like_a_relative_one() {
     );
 }
 
-/// The control for the test above: the relative form is caught today.
+/// The control for the test above: the relative form.
 #[test]
 fn a_relative_link_to_an_internal_file_is_a_leak() {
-    let site = site()
-        .file(
-            "content/equipo/_index.md",
-            "+++\ntitle = \"Equipo\"\nvisibility = \"internal\"\n+++\nEquipo.\n",
-        )
-        .bytes("content/equipo/plano.png", b"\x89PNG\r\n")
-        .file(
-            "content/guias/pagina.md",
-            "+++\ntitle = \"Página\"\n+++\n![plano](../equipo/plano.png)\n",
-        );
-    let report = build(site.root());
+    let report = showing_an_internal_file("../equipo/plano.png");
     assert!(
         report
             .diagnostics
