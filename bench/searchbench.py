@@ -71,7 +71,7 @@ def cmkb_build(root, output, verbose=False, timeout=1800):
         raise SystemExit(f"cmkb build failed (exit {run.returncode})")
     stages = {}
     for line in run.stderr.splitlines():
-        m = re.match(r"^\s{2}([a-z]+)\s+([0-9.]+) ms(?:\s+peak\s+[0-9]+ MB)?\s*$", line)
+        m = re.match(r"^\s{2}([a-z]+)\s+([0-9.]+) ms(?:\s+peak\s+[0-9]+ MB)?(?:\s+cpu\s+[0-9.]+ ms)?\s*$", line)
         if m:
             stages[m.group(1)] = float(m.group(2))
     return run.stderr, seconds, stages

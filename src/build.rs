@@ -38,6 +38,9 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// The peak resident memory at the end of each stage of `timings`.
     pub peak_memory: Vec<Option<u64>>,
+    /// The CPU time (user and system, all threads) each stage of `timings`
+    /// took: against the wall time, it shows how well a stage uses the cores.
+    pub cpu_times: Vec<Option<Duration>>,
 }
 
 impl BuildReport {
@@ -48,28 +51,67 @@ impl BuildReport {
 
 /// Stage timer: `--verbose` prints these, the benchmarks read them. Each
 /// stage's end is also reported to the build's [`Progress`].
-struct Stages<'p>(
-    Vec<(&'static str, Duration)>,
-    Instant,
-    &'p dyn Progress,
-    Vec<Option<u64>>,
-);
+struct Stages<'p> {
+    timings: Vec<(&'static str, Duration)>,
+    peak_memory: Vec<Option<u64>>,
+    cpu_times: Vec<Option<Duration>>,
+    started: Instant,
+    cpu_started: Option<Duration>,
+    progress: &'p dyn Progress,
+}
 
 impl<'p> Stages<'p> {
     fn new(progress: &'p dyn Progress) -> Stages<'p> {
         progress.start("config", None);
-        Stages(Vec::new(), Instant::now(), progress, Vec::new())
+        Stages {
+            timings: Vec::new(),
+            peak_memory: Vec::new(),
+            cpu_times: Vec::new(),
+            started: Instant::now(),
+            cpu_started: cpu_time(),
+            progress,
+        }
     }
     fn done(&mut self, name: &'static str) {
         self.done_with(name, None);
     }
     fn done_with(&mut self, name: &'static str, count: Option<u64>) {
         let now = Instant::now();
-        self.0.push((name, now - self.1));
-        self.3.push(peak_memory());
-        self.2.finish(name, now - self.1, count);
-        self.1 = now;
+        let cpu = cpu_time();
+        self.timings.push((name, now - self.started));
+        self.peak_memory.push(peak_memory());
+        self.cpu_times.push(match (self.cpu_started, cpu) {
+            (Some(start), Some(end)) => Some(end.saturating_sub(start)),
+            _ => None,
+        });
+        self.progress.finish(name, now - self.started, count);
+        self.started = now;
+        self.cpu_started = cpu;
     }
+    fn into_report(self, report: &mut BuildReport) {
+        report.timings = self.timings;
+        report.peak_memory = self.peak_memory;
+        report.cpu_times = self.cpu_times;
+    }
+}
+
+/// The CPU time the process has used so far, all threads, user and system.
+#[cfg(unix)]
+fn cpu_time() -> Option<Duration> {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return None;
+    }
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    Some(Duration::from_micros(
+        micros(usage.ru_utime) + micros(usage.ru_stime),
+    ))
+}
+
+#[cfg(not(unix))]
+fn cpu_time() -> Option<Duration> {
+    None
 }
 
 /// The process's peak resident memory so far, in bytes, where the system
@@ -122,7 +164,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     stages.done("config");
 
     progress.start("load", None);
-    let site = load_site(root, config, &theme, options, Some(output_dir.clone()))?;
+    let mut site = load_site(root, config, &theme, options, Some(output_dir.clone()))?;
     stages.done_with("load", Some(site.included_pages().count() as u64));
 
     progress.start("check", None);
@@ -137,14 +179,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         diagnostics,
         timings: Vec::new(),
         peak_memory: Vec::new(),
+        cpu_times: Vec::new(),
     };
     let blocking = report
         .diagnostics
         .iter()
         .any(|d| stops_build(d, &site.config));
     if blocking {
-        report.peak_memory = stages.3;
-        report.timings = stages.0;
+        stages.into_report(&mut report);
         return Ok(report);
     }
 
@@ -163,6 +205,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         },
     )?;
     stages.done_with("render", Some(staging.file_count() as u64));
+    site.release_sources();
+    site.release_html();
     progress.start("index", None);
     search::index_into(&site, &|path, bytes| {
         staging.put(&path, Content::Bytes(bytes))
@@ -173,8 +217,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     staging.commit()?;
     stages.done("write");
     report.written = true;
-    report.peak_memory = stages.3;
-    report.timings = stages.0;
+    stages.into_report(&mut report);
     Ok(report)
 }
 

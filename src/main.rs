@@ -237,8 +237,12 @@ fn build(args: BuildArgs) -> ExitCode {
                 Some(bytes) => format!("   peak {:>6.0} MB", bytes as f64 / 1e6),
                 None => String::new(),
             };
+            let cpu = match report.cpu_times.get(i).copied().flatten() {
+                Some(cpu) => format!("   cpu {:>8.1} ms", cpu.as_secs_f64() * 1000.0),
+                None => String::new(),
+            };
             eprintln!(
-                "  {stage:<8} {:>8.1} ms{memory}",
+                "  {stage:<8} {:>8.1} ms{memory}{cpu}",
                 time.as_secs_f64() * 1000.0
             );
         }

@@ -281,6 +281,46 @@ fn the_review_dashboard_lists_every_page_by_owner_what_needs_attention_first() {
 }
 
 #[test]
+fn dates_and_types_read_in_the_language_of_the_page_that_shows_them() {
+    let site = dashboard_site().file(
+        "content/b-bien.en.md",
+        &guidance("Fine B", "equipo-b", "2027-09-01", "tags = [\"acogida\"]\n"),
+    );
+    site.build().ok();
+    let reviewed = "<time datetime=\"2026-01-01\">";
+    // A Spanish page, and its English translation.
+    let es = site.read("public/b-bien/index.html");
+    assert!(
+        es.contains(&format!("{reviewed}1 de enero de 2026</time>")),
+        "{es}"
+    );
+    assert!(es.contains("<time datetime=\"2027-09-01\">1 de septiembre de 2027</time>"));
+    assert!(es.contains("<span class=\"badge badge-type type-guide\">Guía</span>"));
+    let en = site.read("public/en/b-bien/index.html");
+    assert!(
+        en.contains(&format!("{reviewed}1 January 2026</time>")),
+        "{en}"
+    );
+    assert!(en.contains("<span class=\"badge badge-type type-guide\">Guide</span>"));
+    // A listing shows every page in its own language, whatever the page's:
+    // the (Spanish) tag page lists the English page with a Spanish date.
+    let tag = site.read("public/tags/acogida/index.html");
+    assert!(tag.contains(">Fine B</a>"), "{tag}");
+    assert!(
+        tag.contains(&format!("{reviewed}1 de enero de 2026</time>")),
+        "{tag}"
+    );
+    assert!(
+        !tag.contains("January") && !tag.contains(">Guide<"),
+        "{tag}"
+    );
+    let dashboard = site.read("public/en/dashboard/index.html");
+    assert!(dashboard.contains(&format!("{reviewed}1 January 2026</time>")));
+    assert!(dashboard.contains(">Guide</span>") && !dashboard.contains(">Guía</span>"));
+    assert!(!dashboard.contains("de enero"));
+}
+
+#[test]
 fn the_internal_dashboard_lists_internal_pages() {
     let site = dashboard_site();
     site.cmkb(&["build", "--internal", "--today", "2026-11-25"])

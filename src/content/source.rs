@@ -54,6 +54,13 @@ impl Source {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// Drops the text (see [`crate::content::Site::release_sources`]). What
+    /// asks for a line afterwards gets line 1 and an empty line, never a panic.
+    pub fn release(&mut self) {
+        self.text = String::new();
+        self.line_starts = vec![0];
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
@@ -71,6 +78,15 @@ mod tests {
         assert_eq!(s.line_col("ab\r\ncañón ".len()), (2, 7));
         assert_eq!(s.line_text(2), "cañón x");
         assert_eq!(s.line_text(9), "");
+    }
+
+    #[test]
+    fn a_released_source_answers_without_panicking() {
+        let mut s = Source::new("a.md".into(), "ab\ncd\nef\n".into());
+        s.release();
+        assert_eq!(s.line_col(7), (1, 1));
+        assert_eq!(s.line_text(3), "");
+        assert_eq!(s.path, std::path::Path::new("a.md"));
     }
 
     #[test]

@@ -71,11 +71,25 @@ struct Summary<'a> {
     lang: &'a str,
     #[serde(rename = "type")]
     kind: Option<&'a str>,
+    #[serde(flatten)]
+    shown: Shown,
     owner: Option<&'a str>,
     reviewed: Option<String>,
     review_by: Option<String>,
     review_status: Option<&'static str>,
     tags: Vec<TermLink<'a>>,
+}
+
+/// What a template shows for a page's type and review dates, in the page's
+/// language: the `type_badge` and `date` macros' work, done here once. A
+/// macro call copies every argument, and each of these took the whole table
+/// of UI strings (`t`): on listing pages and the dashboard, several calls per
+/// row were most of the render.
+#[derive(Serialize, Default)]
+struct Shown {
+    type_name: Option<String>,
+    reviewed_text: Option<String>,
+    review_by_text: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +102,8 @@ struct PageValue<'a> {
     lang: &'a str,
     #[serde(rename = "type")]
     kind: Option<&'a str>,
+    #[serde(flatten)]
+    shown: Shown,
     owner: Option<&'a str>,
     audience: &'a [String],
     reviewed: Option<String>,
@@ -141,6 +157,8 @@ struct DashboardRow {
     lang: String,
     #[serde(rename = "type")]
     kind: Option<String>,
+    #[serde(flatten)]
+    shown: Shown,
     reviewed: Option<String>,
     review_by: Option<String>,
     review_status: Option<&'static str>,
@@ -404,7 +422,8 @@ impl<'a> Shared<'a> {
         Some(html)
     }
 
-    fn summary(&self, page: &'a Page) -> Summary<'a> {
+    /// A page as a listing in `lang` shows it.
+    fn summary(&self, page: &'a Page, lang: &str) -> Summary<'a> {
         let due = page.review_due(&self.site.config);
         Summary {
             title: &page.title,
@@ -412,6 +431,7 @@ impl<'a> Shared<'a> {
             description: page.meta.description.as_deref().unwrap_or(""),
             lang: &page.lang,
             kind: page.kind(),
+            shown: self.shown(page, due, lang),
             owner: page.meta.owner.as_deref(),
             reviewed: page.meta.reviewed.map(|d| d.to_string()),
             review_by: due.map(|d| d.to_string()),
@@ -431,10 +451,10 @@ impl<'a> Shared<'a> {
             .collect()
     }
 
-    fn summaries(&self, pages: &[usize]) -> Vec<Summary<'a>> {
+    fn summaries(&self, pages: &[usize], lang: &str) -> Vec<Summary<'a>> {
         pages
             .iter()
-            .map(|&p| self.summary(&self.site.pages[p]))
+            .map(|&p| self.summary(&self.site.pages[p], lang))
             .collect()
     }
 
@@ -488,6 +508,7 @@ impl<'a> Shared<'a> {
             permalink: permalink(&site.config.base_url, &page.url),
             lang: &page.lang,
             kind: page.kind(),
+            shown: self.shown(page, due, &page.lang),
             owner: page.meta.owner.as_deref(),
             audience: &page.meta.audience,
             reviewed: page.meta.reviewed.map(|d| d.to_string()),
@@ -566,7 +587,7 @@ impl<'a> Shared<'a> {
                 "url": variant.url,
                 "permalink": permalink(&site.config.base_url, &variant.url),
                 "lang": lang,
-                "pages": self.summaries(pages),
+                "pages": self.summaries(pages, lang),
                 "subsections": subsections,
             }),
         );
@@ -582,7 +603,7 @@ impl<'a> Shared<'a> {
             if recent.is_empty() {
                 recent = self.listings.recent.iter().copied().take(10).collect();
             }
-            ctx.insert("recent", &self.summaries(&recent));
+            ctx.insert("recent", &self.summaries(&recent, lang));
         }
         let translations: Vec<Translation> = self
             .listings
@@ -631,7 +652,7 @@ impl<'a> Shared<'a> {
         );
         ctx.insert(
             "term",
-            &serde_json::json!({"name": term.name, "url": term.url, "pages": self.summaries(&term.pages)}),
+            &serde_json::json!({"name": term.name, "url": term.url, "pages": self.summaries(&term.pages, lang)}),
         );
         ctx.insert("translations", &Vec::<Value>::new());
         let mut crumbs = self.crumbs(0, lang);
@@ -734,6 +755,7 @@ impl<'a> Shared<'a> {
                 url: page.url.clone(),
                 lang: page.lang.clone(),
                 kind: page.kind().map(str::to_string),
+                shown: self.shown(page, due, lang),
                 reviewed: page.meta.reviewed.map(|d| d.to_string()),
                 review_by: due.map(|d| d.to_string()),
                 review_status: status,
@@ -783,6 +805,43 @@ impl<'a> Shared<'a> {
         ctx
     }
 
+    /// The UI strings of `lang`, or of the default language when the theme
+    /// has none for it (as `t` is chosen).
+    fn ui(&self, lang: &str) -> Option<&serde_json::Map<String, Value>> {
+        self.strings
+            .get(lang)
+            .or_else(|| self.strings.get(&self.site.config.default_language))
+            .and_then(Value::as_object)
+    }
+
+    /// A page's type and review dates as `lang` shows them.
+    fn shown(&self, page: &Page, due: Option<Date>, lang: &str) -> Shown {
+        let ui = self.ui(lang);
+        let text = |key: &str| ui.and_then(|t| t.get(key)).and_then(Value::as_str);
+        let date = |d: Date| {
+            let iso = d.to_string();
+            let Some(format) = text("date_format").filter(|_| is_plain_iso(&iso)) else {
+                return iso;
+            };
+            // As the `date` macro: day without a leading zero, the month's
+            // name when the theme has one.
+            let month_number = format!("{:02}", d.month());
+            let month = text(&format!("month_{month_number}")).unwrap_or(&month_number);
+            let year = iso.split('-').next().unwrap_or_default();
+            format
+                .replace("{day}", &d.day().to_string())
+                .replace("{month}", month)
+                .replace("{year}", year)
+        };
+        Shown {
+            type_name: page
+                .kind()
+                .map(|kind| text(&format!("type_{kind}")).unwrap_or(kind).to_string()),
+            reviewed_text: page.meta.reviewed.map(date),
+            review_by_text: due.map(date),
+        }
+    }
+
     fn string(&self, lang: &str, key: &str, default: &str) -> String {
         self.strings
             .get(lang)
@@ -821,6 +880,17 @@ impl<'a> Shared<'a> {
 /// The template of the navigation tree, rendered once per distinct current
 /// position and given to pages as `nav_html`.
 pub const NAV_TEMPLATE: &str = "partials/nav.html";
+
+/// `YYYY-MM-DD`: what the `date` macro formats (it shows anything else as given).
+fn is_plain_iso(date: &str) -> bool {
+    let b = date.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
 
 fn collect_nav_urls(nodes: &[NavNode], urls: &mut Vec<String>) {
     for node in nodes {
