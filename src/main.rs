@@ -11,6 +11,13 @@ use cmkb::content::Audience;
 use cmkb::{BuildOptions, Diagnostic, Severity};
 use jiff::civil::Date;
 
+/// jemalloc: a 10,000-page build renders 20 % and indexes 27 % faster than
+/// with glibc's allocator, for 5 % more peak memory (mimalloc was as fast
+/// but took 17 % more memory).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod cli_scaffold;
 mod cli_serve;
 

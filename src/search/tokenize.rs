@@ -98,7 +98,8 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+    // Asked for every word of every page: a fast hash, not a DoS-proof one.
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
         std::sync::OnceLock::new();
     // No stop word is longer than five letters: most words skip the lookup.
     word.len() <= 5
