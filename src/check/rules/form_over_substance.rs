@@ -236,7 +236,7 @@ impl Decoration {
                 .blocks
                 .iter()
                 .filter(|b| b.kind != BlockKind::Code)
-                .map(|b| b.text.chars().filter(|&c| is_emoji(c)).count())
+                .map(|b| emoji_count(&b.text))
                 .sum(),
             rules: doc.stats.rules,
             empty: doc.stats.empty_items + empty_table_cells(page),
@@ -636,19 +636,54 @@ fn prose_words(page: &Page) -> usize {
             BlockKind::Code => is_directive(page, b),
             BlockKind::Heading => false,
         })
-        .flat_map(|b| b.text.split_whitespace())
-        .map(|token| {
-            if token.is_ascii() {
-                return usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()));
-            }
-            let ideographs = token.chars().filter(|&c| is_ideograph(c)).count();
-            if ideographs > 0 {
-                ideographs.div_ceil(2)
-            } else {
-                usize::from(token.chars().any(char::is_alphanumeric))
-            }
-        })
+        .map(|b| words_of_prose(&b.text))
         .sum()
+}
+
+/// The words of one text, cut where `split_whitespace` cuts. Byte by byte:
+/// decoding every character was a few per cent of a whole build, and most
+/// bytes of prose are ASCII even in Spanish.
+fn words_of_prose(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut token_start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (space, width) = match bytes[i] {
+            // What `char::is_whitespace` says of ASCII (vertical tab included).
+            b if b < 0x80 => (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        match (space, token_start) {
+            (true, Some(start)) => {
+                words += token_words(&text[start..i]);
+                token_start = None;
+            }
+            (false, None) => token_start = Some(i),
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(start) = token_start {
+        words += token_words(&text[start..]);
+    }
+    words
+}
+
+/// How many words a token without spaces counts for.
+fn token_words(token: &str) -> usize {
+    if token.is_ascii() {
+        return usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()));
+    }
+    let ideographs = token.chars().filter(|&c| is_ideograph(c)).count();
+    if ideographs > 0 {
+        ideographs.div_ceil(2)
+    } else {
+        usize::from(token.chars().any(char::is_alphanumeric))
+    }
 }
 
 /// CJK ideographs and Japanese kana: scripts written without spaces.
@@ -675,6 +710,15 @@ fn is_badge(dest: &str) -> bool {
     ]
     .iter()
     .any(|b| dest.contains(b))
+}
+
+/// How many characters of `text` are [`is_emoji`]. Each of them is led in
+/// UTF-8 by byte 0xE2 (U+2000–U+2FFF) or 0xF0 (U+10000–U+3FFFF), bytes that
+/// only ever start a character: only those places are decoded.
+fn emoji_count(text: &str) -> usize {
+    memchr::memchr2_iter(0xE2, 0xF0, text.as_bytes())
+        .filter(|&at| text[at..].chars().next().is_some_and(is_emoji))
+        .count()
 }
 
 /// Pictographic emoji and dingbats (✅, 🚀, ⭐), not letters or punctuation.
@@ -726,6 +770,53 @@ fn empty_table_cells(page: &Page) -> usize {
 #[cfg(test)]
 mod tests {
     use crate::check::rules::tests::{check, check_with, page};
+    use proptest::prelude::*;
+
+    /// The definitions the fast counts must agree with.
+    fn words_as_defined(text: &str) -> usize {
+        text.split_whitespace().map(super::token_words).sum()
+    }
+
+    fn emoji_as_defined(text: &str) -> usize {
+        text.chars().filter(|&c| super::is_emoji(c)).count()
+    }
+
+    const TRICKY: &[&str] = &[
+        "",
+        "   ",
+        "Hola, ¿qué tal? — bien.",
+        "a\u{00A0}b\u{0085}c\u{2003}d\u{3000}e\u{000B}f\u{000C}g\r\nh",
+        "会議の前に議題を共有してください。 then English",
+        "✅ listo 🚀🚀 ⭐x ⌛ — → ™ 🫶 \u{1FAFF}\u{1FB00}",
+        "-- ** ## 2024 x",
+        "niño\u{0301}s café\u{00AD}",
+    ];
+
+    #[test]
+    fn fast_counts_agree_with_their_definitions_on_tricky_text() {
+        for text in TRICKY {
+            assert_eq!(
+                super::words_of_prose(text),
+                words_as_defined(text),
+                "{text:?}"
+            );
+            assert_eq!(super::emoji_count(text), emoji_as_defined(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_counts_agree_with_their_definitions(text in "(\\PC|\\s|[a-zñá ]){0,60}") {
+            prop_assert_eq!(super::words_of_prose(&text), words_as_defined(&text));
+            prop_assert_eq!(super::emoji_count(&text), emoji_as_defined(&text));
+        }
+
+        #[test]
+        fn fast_counts_agree_on_any_string(text in any::<String>()) {
+            prop_assert_eq!(super::words_of_prose(&text), words_as_defined(&text));
+            prop_assert_eq!(super::emoji_count(&text), emoji_as_defined(&text));
+        }
+    }
 
     const RULE: &str = "form-over-substance";
 
