@@ -62,11 +62,17 @@ impl Decorations {
         if let Some(label) = &self.heading_anchor {
             html = heading_anchors(&html, headings, label);
         }
+        // Most pages have no task list and no table: those keep their HTML
+        // as it is, not a copy of it.
         if let (Some(done), Some(open)) = (&self.task_done, &self.task_open) {
-            html = task_checkboxes(&html, done, open);
+            if let Some(changed) = task_checkboxes(&html, done, open) {
+                html = changed;
+            }
         }
         if let Some(label) = &self.table_region {
-            html = table_regions(&html, label);
+            if let Some(changed) = table_regions(&html, label) {
+                html = changed;
+            }
         }
         html
     }
@@ -114,9 +120,10 @@ fn heading_anchors(html: &str, headings: &[Heading], label: &str) -> String {
 const TASK_OPEN: &str = "<input disabled=\"\" type=\"checkbox\"/>";
 const TASK_DONE: &str = "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>";
 
-fn task_checkboxes(html: &str, done: &str, open: &str) -> String {
+/// The HTML with task markers replaced; `None` when it has none.
+fn task_checkboxes(html: &str, done: &str, open: &str) -> Option<String> {
     if !html.contains(TASK_OPEN) && !html.contains(TASK_DONE) {
-        return html.to_string();
+        return None;
     }
     let marker = |checked: bool, words: &str| {
         format!(
@@ -125,17 +132,20 @@ fn task_checkboxes(html: &str, done: &str, open: &str) -> String {
             escape(words)
         )
     };
-    html.replace(TASK_DONE, &marker(true, done))
-        .replace(TASK_OPEN, &marker(false, open))
+    Some(
+        html.replace(TASK_DONE, &marker(true, done))
+            .replace(TASK_OPEN, &marker(false, open)),
+    )
 }
 
 /// Wraps each `<table>` as pulldown-cmark writes it (no attributes) with
 /// its matching `</table>`, nested raw-HTML tables counted, in a focusable
-/// scrolling region. A table whose end is not found is left alone.
-fn table_regions(html: &str, label: &str) -> String {
+/// scrolling region. A table whose end is not found is left alone. `None`
+/// when the HTML has no table.
+fn table_regions(html: &str, label: &str) -> Option<String> {
     const OPEN: &str = "<table>";
     if !html.contains(OPEN) {
-        return html.to_string();
+        return None;
     }
     let mut out = String::with_capacity(html.len() + 128);
     let mut rest = html;
@@ -155,7 +165,7 @@ fn table_regions(html: &str, label: &str) -> String {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// The byte just past the `</table>` closing the table `html` starts with.
@@ -227,17 +237,23 @@ mod tests {
         let html = "<table><tr><td><table class=\"raw\"><tr><td>x</td></tr></table></td></tr></table>\n<p>a</p><table><tr><td>y</td></tr></table>";
         let out = table_regions(html, "Table {n}");
         assert_eq!(
-            out,
-            "<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Table 1\"><table><tr><td><table class=\"raw\"><tr><td>x</td></tr></table></td></tr></table></section>\n<p>a</p><section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Table 2\"><table><tr><td>y</td></tr></table></section>"
+            out.as_deref(),
+            Some("<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Table 1\"><table><tr><td><table class=\"raw\"><tr><td>x</td></tr></table></td></tr></table></section>\n<p>a</p><section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Table 2\"><table><tr><td>y</td></tr></table></section>")
         );
         // An unclosed table is left as it is.
-        assert_eq!(table_regions("<table><tr>", "T"), "<table><tr>");
+        assert_eq!(
+            table_regions("<table><tr>", "T").as_deref(),
+            Some("<table><tr>")
+        );
+        // No table, nothing to change.
+        assert_eq!(table_regions("<p>a</p>", "T"), None);
     }
 
     #[test]
     fn task_checkboxes_say_their_state() {
         let html = format!("<ul>\n<li>{TASK_OPEN}\nOne</li>\n<li>{TASK_DONE}\nTwo</li>\n</ul>");
-        let out = task_checkboxes(&html, "Done", "To do");
+        let out = task_checkboxes(&html, "Done", "To do").unwrap_or_default();
+        assert_eq!(task_checkboxes("<p>a</p>", "Done", "To do"), None);
         assert!(
             out.contains(
                 "aria-hidden=\"true\"><span class=\"visually-hidden\">To do: </span>\nOne"

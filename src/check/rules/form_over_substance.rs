@@ -201,8 +201,11 @@ impl Rule for FormOverSubstance {
             // navigation, and a hero image is what a landing page is for.
             return;
         }
-        decoration(check);
-        too_little_prose(check);
+        // Counted on first need, once: both checks may ask.
+        let words = std::cell::OnceCell::new();
+        let prose = || *words.get_or_init(|| prose_words(check.page));
+        decoration(check, &prose);
+        too_little_prose(check, &prose);
         presentation_front_matter(check);
     }
 }
@@ -286,14 +289,14 @@ impl Decoration {
     }
 }
 
-fn decoration(check: &mut PageCheck<'_>) {
+fn decoration(check: &mut PageCheck<'_>, prose_words: &dyn Fn() -> usize) {
     let page = check.page;
     let found = Decoration::of(page);
     let total = found.total();
     if (total as f64) < check.settings.number("min_decorations", MIN_DECORATIONS) {
         return;
     }
-    let words = prose_words(page);
+    let words = prose_words();
     let per_100 = total as f64 * 100.0 / words.max(1) as f64;
     let max = check
         .settings
@@ -315,7 +318,7 @@ fn decoration(check: &mut PageCheck<'_>) {
     );
 }
 
-fn too_little_prose(check: &mut PageCheck<'_>) {
+fn too_little_prose(check: &mut PageCheck<'_>, prose_words: &dyn Fn() -> usize) {
     let page = check.page;
     let (Some(spec), Some(kind)) = (check.spec, page.kind()) else {
         return;
@@ -323,7 +326,7 @@ fn too_little_prose(check: &mut PageCheck<'_>) {
     let Some(min) = spec.min_words else {
         return;
     };
-    let words = prose_words(page);
+    let words = prose_words();
     if words >= min || is_substantive_checklist(check) {
         return;
     }
