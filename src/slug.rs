@@ -101,12 +101,22 @@ pub fn fold(text: &str) -> String {
 /// that need it (decomposing one character at a time is the same as the
 /// whole text's NFD here: the marks whose order NFD would fix are dropped).
 pub fn fold_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        return;
-    }
-    for c in text.chars() {
-        fold_char(c, out);
+    // Runs of ASCII (most of the text, even in Spanish) are copied whole and
+    // lowercased in place; only the other characters go one by one.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            fold_char(c, out);
+            rest = &rest[c.len_utf8()..];
+        }
     }
 }
 
@@ -126,6 +136,40 @@ pub fn fold_char(c: char, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What `fold_into` must equal: every character folded on its own.
+    fn fold_by_char(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            fold_char(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn folding_runs_equals_folding_each_character() {
+        for text in [
+            "",
+            "ASCII Only",
+            "¿Cuándo ADAPTAR el guión?",
+            "Ñandú Ä ÉCOLE",
+            "İstanbul ΣΊΣΥΦΟΣ",
+            "a\u{0301}b mixed ǅ ﬁ 😀 end",
+        ] {
+            assert_eq!(fold(text), fold_by_char(text), "{text:?}");
+        }
+        let mut out = String::from("Prefix ");
+        fold_into("Más", &mut out);
+        assert_eq!(out, "Prefix mas", "appends, leaving what was there");
+    }
+
+    proptest! {
+        #[test]
+        fn folding_runs_equals_folding_each_character_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(fold(&text), fold_by_char(&text));
+        }
+    }
 
     #[test]
     fn heading_ids_keep_unicode_letters() {

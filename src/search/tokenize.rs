@@ -27,11 +27,14 @@ pub fn each_word(text: &str, f: impl FnMut(&str)) {
     each_folded_word(&folded, f);
 }
 
-/// [`each_word`] of a text that is folded already.
+/// [`each_word`] of a text that is folded already. Words are runs of
+/// letters, digits and apostrophes (dropped: `don't` is `dont`). Byte by
+/// byte, decoding only what is not ASCII: the indexer runs this over every
+/// block of every page.
 pub fn each_folded_word(folded: &str, mut f: impl FnMut(&str)) {
     let mut joined = String::new();
-    for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
-        let word = if word.contains(['\'', '’']) {
+    let mut emit = |word: &str, has_apostrophe: bool| {
+        let word = if has_apostrophe {
             joined.clear();
             joined.extend(word.chars().filter(|&c| c != '\'' && c != '’'));
             joined.as_str()
@@ -43,7 +46,28 @@ pub fn each_folded_word(folded: &str, mut f: impl FnMut(&str)) {
         {
             f(word);
         }
+    };
+    let bytes = folded.as_bytes();
+    let (mut start, mut has_apostrophe, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let (in_word, apostrophe, width) = match bytes[i] {
+            b'\'' => (true, true, 1),
+            b if b < 0x80 => (b.is_ascii_alphanumeric(), false, 1),
+            _ => {
+                let c = folded[i..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric() || c == '’', c == '’', c.len_utf8())
+            }
+        };
+        if !in_word {
+            emit(&folded[start..i], has_apostrophe);
+            start = i + width;
+            has_apostrophe = false;
+        } else if apostrophe {
+            has_apostrophe = true;
+        }
+        i += width;
     }
+    emit(&folded[start..], has_apostrophe);
 }
 
 /// Longer "words" are hashes, URLs run together or base64: nobody types them.
@@ -111,6 +135,54 @@ pub fn is_stop_word(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The definition `each_folded_word` must keep: split on anything but
+    /// letters, digits and apostrophes, drop the apostrophes.
+    fn words_as_defined(folded: &str) -> Vec<String> {
+        folded
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .map(|w| {
+                w.chars()
+                    .filter(|&c| c != '\'' && c != '’')
+                    .collect::<String>()
+            })
+            .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
+            .collect()
+    }
+
+    fn words_found(folded: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        each_folded_word(folded, |w| out.push(w.to_string()));
+        out
+    }
+
+    #[test]
+    fn words_are_cut_as_defined() {
+        for text in [
+            "",
+            "  ",
+            "don't l’eau ' ’ ''",
+            "moderación, código-de conducta; año 2024",
+            "会議 ٣٤ x²",
+            "a\u{00A0}b\u{2003}c",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbb",
+        ] {
+            assert_eq!(words_found(text), words_as_defined(text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn words_are_cut_as_defined_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(words_found(&text), words_as_defined(&text));
+        }
+
+        #[test]
+        fn words_are_cut_as_defined_on_prose(text in "([a-zñáé0-9'’ ,.-]|\\PC){0,80}") {
+            prop_assert_eq!(words_found(&text), words_as_defined(&text));
+        }
+    }
 
     #[test]
     fn nfd_text_is_one_word_per_word() {
