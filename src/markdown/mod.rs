@@ -222,10 +222,13 @@ fn has_event_handler(lower: &str) -> bool {
 
 /// Link schemes that run code when followed.
 pub fn is_dangerous_link(dest: &str) -> bool {
+    // The longest prefix looked at is `data:image/svg`: the first 16
+    // characters that count are enough (a link may be a long data: URL).
     let lower: String = dest
         .trim()
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
     lower.starts_with("javascript:")

@@ -340,10 +340,9 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
         "search/manifest.json".into(),
         serde_json::to_vec(&manifest).unwrap_or_default(),
     ));
-    for (path, bytes) in files {
-        put(path, bytes)?;
-    }
-    Ok(())
+    files
+        .into_par_iter()
+        .try_for_each(|(path, bytes)| put(path, bytes))
 }
 
 /// The stemmer language for a page language.
@@ -460,15 +459,29 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
         text.push_str(word);
         ends.push(text.len() as u32);
     }
-    // The page's fragment: what a result shows.
-    let fragment = json!({
-        "u": page.url,
-        "t": page.title,
-        "l": page.lang,
-        "y": page.kind(),
-        "g": page.meta.tags,
-        "s": sections.iter().map(|s| json!([s.anchor, s.heading, s.text])).collect::<Vec<_>>(),
-    });
+    // The page's fragment: what a result shows. Serialised from borrowed
+    // text (no JSON tree, no copy of the sections' text); the fields in
+    // key order, as the manifest's readers and the tests expect.
+    #[derive(serde::Serialize)]
+    struct Fragment<'a> {
+        g: &'a [String],
+        l: &'a str,
+        s: Vec<(&'a str, &'a str, &'a str)>,
+        t: &'a str,
+        u: &'a str,
+        y: Option<&'a str>,
+    }
+    let fragment = Fragment {
+        g: &page.meta.tags,
+        l: &page.lang,
+        s: sections
+            .iter()
+            .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.as_str()))
+            .collect(),
+        t: &page.title,
+        u: &page.url,
+        y: page.kind(),
+    };
     (
         PageWords { text, ends, docs },
         serde_json::to_vec(&fragment).unwrap_or_default(),
