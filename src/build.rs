@@ -164,7 +164,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     stages.done("config");
 
     progress.start("load", None);
-    let mut site = load_site(root, config, &theme, options, Some(output_dir.clone()))?;
+    let mut site = load_site(
+        root,
+        config,
+        &theme,
+        options,
+        Some(output_dir.clone()),
+        true,
+    )?;
     stages.done_with("load", Some(site.included_pages().count() as u64));
 
     progress.start("check", None);
@@ -222,12 +229,15 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
 }
 
 /// The load stage on its own, shared by `build`, `check` and `serve`.
+/// Without `html` the pages get no HTML: `cmkb check` reads only the parsed
+/// documents, and rendering was a fifth of loading.
 pub fn load_site(
     root: &Path,
     config: Config,
     theme: &Theme,
     options: &BuildOptions,
     output_dir: Option<PathBuf>,
+    html: bool,
 ) -> Result<Site> {
     let static_files = theme.static_files.keys().cloned().collect();
     content::load(
@@ -238,6 +248,7 @@ pub fn load_site(
             today: options.today,
             output_dir,
             static_files,
+            html,
         },
     )
 }

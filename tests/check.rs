@@ -291,3 +291,41 @@ fn personal_data_on_an_internal_page_is_not_a_finding() {
     );
     check(&site, &[]).ok().does_not_say("personal-data");
 }
+
+/// `cmkb check` loads pages without rendering their HTML; every finding must
+/// still be the one `cmkb build` reports, on the whole example site, in both
+/// editions' audience (internal and drafts included, as `check` reads them).
+#[test]
+fn checking_alone_finds_exactly_what_the_build_finds() {
+    use cmkb::content::Audience;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = cmkb::Config::load(root).unwrap();
+    let theme = cmkb::theme::Theme::load(root, &config.theme).unwrap();
+    let checker = cmkb::check::Checker::new(&config).unwrap();
+    let options = cmkb::BuildOptions {
+        root: root.to_path_buf(),
+        output_dir: None,
+        base_url: None,
+        audience: Audience {
+            internal: true,
+            drafts: true,
+        },
+        today: "2027-03-10".parse().unwrap(),
+    };
+    let out = Some(root.join("public"));
+    let built =
+        cmkb::build::load_site(root, config.clone(), &theme, &options, out.clone(), true).unwrap();
+    let checked = cmkb::build::load_site(root, config, &theme, &options, out, false).unwrap();
+    assert!(built
+        .pages
+        .iter()
+        .all(|p| !p.doc.html.is_empty() || p.doc.blocks.is_empty()));
+    assert!(checked.pages.iter().all(|p| p.doc.html.is_empty()));
+    let findings = |site| format!("{:#?}", checker.run(site));
+    let (with_html, without) = (findings(&built), findings(&checked));
+    assert!(
+        with_html.len() > 1000,
+        "the example has findings to compare"
+    );
+    assert_eq!(with_html, without);
+}

@@ -59,6 +59,7 @@ fn every_file_is_a_titled_page(site: &Fixture) {
             today: jiff::civil::date(2026, 11, 25),
             output_dir: None,
             static_files: Default::default(),
+            html: true,
         },
     )
     .unwrap();

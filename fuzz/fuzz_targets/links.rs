@@ -125,6 +125,7 @@ fuzz_target!(|data: &[u8]| {
                 today: jiff::civil::date(2026, 11, 25),
                 output_dir: None,
                 static_files: ["img/logo.png".to_string()].into_iter().collect(),
+                html: true,
             },
         )
         .expect("the fixture loads");

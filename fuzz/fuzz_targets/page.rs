@@ -64,6 +64,7 @@ fuzz_target!(|data: &[u8]| {
             today: jiff::civil::date(2026, 11, 25),
             output_dir: None,
             static_files: Default::default(),
+            html: true,
         },
     )
     .expect("the content folder exists");

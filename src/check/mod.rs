@@ -406,7 +406,7 @@ pub fn check_site(
         today,
     };
     let output_dir = root.join(&config.output_dir);
-    let site = crate::build::load_site(root, config, &theme, &options, Some(output_dir))?;
+    let site = crate::build::load_site(root, config, &theme, &options, Some(output_dir), false)?;
     let found = checker.run(&site);
     Ok((found, checker))
 }

@@ -218,6 +218,8 @@ pub struct LoadOptions {
     pub output_dir: Option<PathBuf>,
     /// Site-root files that links may target (static and theme files).
     pub static_files: std::collections::HashSet<String>,
+    /// Whether pages get their HTML; `cmkb check` needs none.
+    pub html: bool,
 }
 
 /// Where the content is: `content_dir` from `site.toml`, else `content/`,
@@ -246,7 +248,7 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site> {
     let parsed: Vec<ParsedFile> = files
         .markdown
         .par_iter()
-        .map(|(rel, abs)| parse_file(root, rel, abs, &config))
+        .map(|(rel, abs)| parse_file(root, rel, abs, &config, options.html))
         .collect();
 
     let mut site = Site {
@@ -507,9 +509,10 @@ pub struct ParsedFile {
 }
 
 /// Reads and parses one Markdown file; `load` runs it for every file, `serve`
-/// for the files that changed.
-pub fn parse_file(root: &Path, rel: &str, abs: &Path, config: &Config) -> ParsedFile {
-    match read_page(root, rel, abs, config) {
+/// for the files that changed. Without `html`, the page has no HTML (for
+/// checking only).
+pub fn parse_file(root: &Path, rel: &str, abs: &Path, config: &Config, html: bool) -> ParsedFile {
+    match read_page(root, rel, abs, config, html) {
         Ok(mut page) => {
             // Front-matter errors are reported with the source lines.
             let diagnostics = page_field_errors(&mut page);
@@ -540,6 +543,7 @@ fn read_page(
     rel: &str,
     abs: &Path,
     config: &Config,
+    html: bool,
 ) -> std::result::Result<Page, Vec<Diagnostic>> {
     let shown = display_path(root, abs);
     let bytes = std::fs::read(abs).map_err(|e| {
@@ -579,6 +583,7 @@ fn read_page(
         meta.title.as_deref(),
         markdown::ParseOptions {
             escape_scripts: config.markdown.scripts == crate::config::ScriptPolicy::Escape,
+            skip_html: !html,
         },
     );
     let (dir, file) = match rel.rsplit_once('/') {

@@ -153,6 +153,9 @@ pub fn parse(body: &str, offset: usize, title: Option<&str>) -> Document {
 pub struct ParseOptions {
     /// Render raw `<script>` elements as visible, escaped text.
     pub escape_scripts: bool,
+    /// Leave [`Document::html`] empty: `cmkb check` reads the parsed
+    /// document only, and rendering was a fifth of loading a page.
+    pub skip_html: bool,
 }
 
 pub fn parse_with(
@@ -183,6 +186,9 @@ pub fn parse_with(
     };
     let (heading_ids, title_h1) = assign_heading_ids(&first, title, offset, &mut doc);
     collect_facts(&first, offset, &mut doc);
+    if options.skip_html {
+        return doc;
+    }
     let mut html = render(first, &heading_ids, title_h1.clone(), &mut doc).0;
     // The prefix is absent from the source, but an entity or an escape
     // (`cmkb&#45;slot-0`, `cmkb\-slot-0`) can still spell it in the HTML.
@@ -890,6 +896,7 @@ mod tests {
             None,
             ParseOptions {
                 escape_scripts: true,
+                skip_html: false,
             },
         );
         assert!(!escaped.html.contains("<script>"), "{}", escaped.html);

@@ -297,6 +297,7 @@ impl Rebuilder {
             &theme,
             &build_options,
             Some(output_dir),
+            true,
         )?;
         let (tera, theme_problem) = match render::templates(&theme) {
             Ok(tera) => (Some(tera), None),
@@ -412,13 +413,14 @@ impl Rebuilder {
         };
         let layout = Layout::new(&root, &config);
         let output_dir = root.join(&config.output_dir);
-        let site = match build::load_site(&root, config, &theme, &self.options, Some(output_dir)) {
-            Ok(site) => site,
-            Err(e) => {
-                self.config_problem = Some(Problem::from_error(&e));
-                return;
-            }
-        };
+        let site =
+            match build::load_site(&root, config, &theme, &self.options, Some(output_dir), true) {
+                Ok(site) => site,
+                Err(e) => {
+                    self.config_problem = Some(Problem::from_error(&e));
+                    return;
+                }
+            };
         self.config_problem = None;
         if site.base_path() != self.site.base_path() {
             eprintln!("The site moved to {} (base_url changed)", site.base_path());
@@ -612,7 +614,12 @@ impl Rebuilder {
         let config = &self.site.config;
         let parsed: Vec<(String, ParsedFile)> = to_parse
             .par_iter()
-            .map(|(rel, abs)| (rel.clone(), content::parse_file(&root, rel, abs, config)))
+            .map(|(rel, abs)| {
+                (
+                    rel.clone(),
+                    content::parse_file(&root, rel, abs, config, true),
+                )
+            })
             .collect();
 
         let present: HashSet<&str> = markdown.iter().copied().collect();
@@ -657,7 +664,10 @@ impl Rebuilder {
             .par_iter()
             .map(|rel| {
                 let abs = content_dir.join(rel);
-                (rel.clone(), content::parse_file(&root, rel, &abs, config))
+                (
+                    rel.clone(),
+                    content::parse_file(&root, rel, &abs, config, true),
+                )
             })
             .collect();
         // Saved without changes, or only read (which can touch its access

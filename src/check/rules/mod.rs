@@ -112,6 +112,7 @@ pub(crate) mod tests {
                 today: jiff::civil::date(2026, 11, 25),
                 output_dir: None,
                 static_files: Default::default(),
+                html: true,
             },
         )
         .expect("load");
