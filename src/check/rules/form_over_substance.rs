@@ -650,30 +650,49 @@ fn words_of_prose(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut words = 0;
     let mut token_start = None;
+    // Of the token being read: all ASCII so far, and with a letter or digit.
+    // An ASCII token is settled here; others go to `token_words`.
+    let (mut ascii, mut alnum) = (true, false);
     let mut i = 0;
     while i < bytes.len() {
-        let (space, width) = match bytes[i] {
+        let b = bytes[i];
+        let (space, width) = if b < 0x80 {
             // What `char::is_whitespace` says of ASCII (vertical tab included).
-            b if b < 0x80 => (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1),
-            _ => {
-                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-                (c.is_whitespace(), c.len_utf8())
-            }
+            (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c.is_whitespace(), c.len_utf8())
         };
-        match (space, token_start) {
-            (true, Some(start)) => {
-                words += token_words(&text[start..i]);
-                token_start = None;
+        if space {
+            if let Some(start) = token_start.take() {
+                words += settled_words(&text[start..i], ascii, alnum);
             }
-            (false, None) => token_start = Some(i),
-            _ => {}
+        } else {
+            if token_start.is_none() {
+                token_start = Some(i);
+                (ascii, alnum) = (true, false);
+            }
+            if b < 0x80 {
+                alnum |= b.is_ascii_alphanumeric();
+            } else {
+                ascii = false;
+            }
         }
         i += width;
     }
     if let Some(start) = token_start {
-        words += token_words(&text[start..]);
+        words += settled_words(&text[start..], ascii, alnum);
     }
     words
+}
+
+/// [`token_words`], with what the scan already knows of an ASCII token.
+fn settled_words(token: &str, ascii: bool, alnum: bool) -> usize {
+    if ascii {
+        usize::from(alnum)
+    } else {
+        token_words(token)
+    }
 }
 
 /// How many words a token without spaces counts for.
