@@ -212,8 +212,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         },
     )?;
     stages.done_with("render", Some(staging.file_count() as u64));
-    site.release_sources();
-    site.release_html();
+    site.release_rendered();
     progress.start("index", None);
     search::index_into(&site, &|path, bytes| {
         staging.put(&path, Content::Bytes(bytes))

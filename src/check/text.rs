@@ -157,11 +157,15 @@ impl WordSet {
                 let end = word_end(text, m.start(), m.end(), self.prefix[index])?;
                 Some((index, m.start(), end))
             });
+        // Only without an automaton; with one, this is an empty iterator
+        // (not a walk over every word that finds nothing to do).
         let one_by_one = self
-            .words
-            .iter()
+            .automaton
+            .is_none()
+            .then_some(&self.words)
+            .into_iter()
+            .flatten()
             .enumerate()
-            .filter(move |_| self.automaton.is_none())
             .filter_map(move |(index, word)| {
                 find_word(text, word).map(|(start, end)| (index, start, end))
             });

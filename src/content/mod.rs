@@ -177,21 +177,15 @@ pub struct Site {
 }
 
 impl Site {
-    /// Frees each page's source text once the checks have run: `build`
-    /// renders and indexes from the parsed document, and the source was a
-    /// fifth of the loaded site's memory. Line numbers were taken by then.
-    /// (`serve` keeps its site whole: it checks again after each edit.)
-    pub fn release_sources(&mut self) {
+    /// Frees what only checking and rendering read, once the pages are
+    /// written: each page's source text (line numbers were taken by then)
+    /// and its HTML with link URLs. The search index reads the blocks'
+    /// text, and these were the largest part of a page in memory during
+    /// indexing, the build's peak. (`serve` keeps its site whole: it checks
+    /// and renders again after each edit.)
+    pub fn release_rendered(&mut self) {
         for page in &mut self.pages {
             page.source.release();
-        }
-    }
-
-    /// Frees each page's HTML once it is written: the search index reads
-    /// the blocks' text, and the HTML was the largest part of a page in
-    /// memory during indexing, the build's peak.
-    pub fn release_html(&mut self) {
-        for page in &mut self.pages {
             page.doc.html = String::new();
             page.slot_urls = Vec::new();
         }

@@ -189,14 +189,14 @@ pub fn parse_with(
     if options.skip_html {
         return doc;
     }
-    let mut html = render(first, &heading_ids, title_h1.clone(), &mut doc).0;
+    let mut html = render(first, &heading_ids, title_h1.clone(), &mut doc);
     // The prefix is absent from the source, but an entity or an escape
     // (`cmkb&#45;slot-0`, `cmkb\-slot-0`) can still spell it in the HTML.
     // Then the text would be filled with a URL: choose a prefix absent from
     // that HTML too and render again (only such a page pays for it).
     while forged(&html, &doc.slot_prefix) {
         doc.slot_prefix = slot_prefix(body, &html);
-        html = render(events(), &heading_ids, title_h1.clone(), &mut doc).0;
+        html = render(events(), &heading_ids, title_h1.clone(), &mut doc);
     }
     doc.html = html;
     doc
@@ -575,13 +575,12 @@ fn collect_html_anchors(html: &str, anchors: &mut Vec<String>) {
     }
 }
 
-/// The HTML, and how many slots it numbered.
 fn render(
     events: Vec<(Event<'_>, Range<usize>)>,
     heading_ids: &[(usize, String)],
     title_h1: Option<Range<usize>>,
     doc: &mut Document,
-) -> (String, usize) {
+) -> String {
     let mut ids = heading_ids.iter().peekable();
     let prefix = doc.slot_prefix.clone();
     let mut slot = 0usize;
@@ -667,7 +666,7 @@ fn render(
         });
     let mut html = String::with_capacity(doc.stats.words * 8);
     pulldown_cmark::html::push_html(&mut html, stream);
-    (html, slot)
+    html
 }
 
 impl Document {

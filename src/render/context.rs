@@ -357,13 +357,7 @@ impl<'a> Shared<'a> {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site_value);
         ctx.insert("lang", lang);
-        ctx.insert(
-            "t",
-            self.strings
-                .get(lang)
-                .or_else(|| self.strings.get(&self.site.config.default_language))
-                .unwrap_or(&Value::Null),
-        );
+        ctx.insert("t", self.ui(lang).unwrap_or(&Value::Null));
         ctx.insert("search_url", &search_url(self.site, lang));
         ctx.insert("home_url", &self.home_url(lang));
         ctx.insert(
@@ -805,18 +799,17 @@ impl<'a> Shared<'a> {
         ctx
     }
 
-    /// The UI strings of `lang`, or of the default language when the theme
-    /// has none for it (as `t` is chosen).
-    fn ui(&self, lang: &str) -> Option<&serde_json::Map<String, Value>> {
+    /// The UI strings of `lang` (templates' `t`), or of the default
+    /// language when the theme has none for it.
+    fn ui(&self, lang: &str) -> Option<&Value> {
         self.strings
             .get(lang)
             .or_else(|| self.strings.get(&self.site.config.default_language))
-            .and_then(Value::as_object)
     }
 
     /// A page's type and review dates as `lang` shows them.
     fn shown(&self, page: &Page, due: Option<Date>, lang: &str) -> Shown {
-        let ui = self.ui(lang);
+        let ui = self.ui(lang).and_then(Value::as_object);
         let text = |key: &str| ui.and_then(|t| t.get(key)).and_then(Value::as_str);
         let date = |d: Date| {
             let iso = d.to_string();

@@ -372,7 +372,9 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
     }
     let slots = (headings.len() + 1).min(MAX_SECTION + 1);
     let mut local: FxHashMap<String, u32> = FxHashMap::default();
-    let mut words_list: Vec<String> = Vec::new();
+    // The page's distinct words, end to end, as `PageWords` keeps them.
+    let mut words_text = String::new();
+    let mut ends: Vec<u32> = Vec::new();
     let mut tfs: Vec<FxHashMap<u32, [u16; 4]>> = vec![FxHashMap::default(); slots];
     let mut lens = vec![[0u32; 4]; slots];
     let mut sections: Vec<Section> = (0..slots)
@@ -398,9 +400,10 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
             let id = match local.get(word) {
                 Some(&id) => id,
                 None => {
-                    let id = words_list.len() as u32;
+                    let id = ends.len() as u32;
                     local.insert(word.to_string(), id);
-                    words_list.push(word.to_string());
+                    words_text.push_str(word);
+                    ends.push(words_text.len() as u32);
                     id
                 }
             };
@@ -453,12 +456,6 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
             }
         })
         .collect();
-    let mut ends = Vec::with_capacity(words_list.len());
-    let mut text = String::with_capacity(words_list.iter().map(String::len).sum());
-    for word in &words_list {
-        text.push_str(word);
-        ends.push(text.len() as u32);
-    }
     // The page's fragment: what a result shows. Serialised from borrowed
     // text (no JSON tree, no copy of the sections' text); the fields in
     // key order, as the manifest's readers and the tests expect.
@@ -483,7 +480,11 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
         y: page.kind(),
     };
     (
-        PageWords { text, ends, docs },
+        PageWords {
+            text: words_text,
+            ends,
+            docs,
+        },
         serde_json::to_vec(&fragment).unwrap_or_default(),
     )
 }
