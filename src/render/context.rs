@@ -42,6 +42,12 @@ pub struct Shared<'a> {
     dashboards: BTreeMap<String, (String, String)>,
 }
 
+/// One thread's page contexts, by language (see [`Shared::page`]).
+#[derive(Default)]
+pub struct PageScratch {
+    by_lang: HashMap<String, Context>,
+}
+
 #[derive(Serialize)]
 struct Link {
     title: String,
@@ -327,16 +333,22 @@ impl<'a> Shared<'a> {
     }
 
     fn base(&self, lang: &str, current_url: &str) -> Context {
-        // What is the same for every template of a language is built once:
-        // `Context::insert` serialises its value again on every call, which
-        // for the site, the UI strings and the navigation was most of the
-        // cost of a page's context.
+        let mut ctx = self.base_of(lang);
+        self.place(&mut ctx, current_url);
+        ctx
+    }
+
+    /// What is the same for every template of a language, built once:
+    /// `Context::insert` serialises its value again on every call, which for
+    /// the site, the UI strings and the navigation was most of the cost of a
+    /// page's context.
+    fn base_of(&self, lang: &str) -> Context {
         let cached = self
             .base_by_lang
             .lock()
             .ok()
             .and_then(|cache| cache.get(lang).cloned());
-        let mut ctx = match cached {
+        match cached {
             Some(ctx) => ctx,
             None => {
                 let ctx = self.base_uncached(lang);
@@ -345,12 +357,22 @@ impl<'a> Shared<'a> {
                 }
                 ctx
             }
-        };
-        ctx.insert("current_url", current_url);
-        if let Some(html) = self.nav_html(lang, current_url, &ctx) {
-            ctx.insert("nav_html", html.as_str());
         }
-        ctx
+    }
+
+    /// The names of the base that depend on where the template renders.
+    fn place(&self, ctx: &mut Context, current_url: &str) {
+        ctx.insert("current_url", current_url);
+        match self.nav_html(
+            ctx.get("lang").and_then(Value::as_str).unwrap_or(""),
+            current_url,
+            ctx,
+        ) {
+            Some(html) => ctx.insert("nav_html", html.as_str()),
+            None => {
+                ctx.remove("nav_html");
+            }
+        }
     }
 
     fn base_uncached(&self, lang: &str) -> Context {
@@ -486,10 +508,18 @@ impl<'a> Shared<'a> {
             .unwrap_or(0)
     }
 
-    pub fn page(&self, index: usize) -> Context {
+    /// A page's context, built in the thread's `scratch`: the base of its
+    /// language is copied once per thread, not once per page (that copy and
+    /// its drop were a tenth of rendering a page), and each page replaces
+    /// every name it sets.
+    pub fn page<'s>(&self, index: usize, scratch: &'s mut PageScratch) -> &'s Context {
         let site = self.site;
         let page = &site.pages[index];
-        let mut ctx = self.base(&page.lang, &page.url);
+        let ctx = scratch
+            .by_lang
+            .entry(page.lang.clone())
+            .or_insert_with(|| self.base_of(&page.lang));
+        self.place(ctx, &page.url);
         let section = self.section_of(page);
         let (prev, next) = self.listings.neighbours(index);
         let due = page.review_due(&site.config);

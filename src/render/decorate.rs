@@ -78,6 +78,13 @@ impl Decorations {
     }
 }
 
+/// Where `needle` first occurs in `haystack`. memmem, not `str::find`: these
+/// searches read every page's whole HTML several times, and the standard
+/// searcher's set-up and byte loop were most of decorating a page.
+fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
@@ -93,11 +100,11 @@ fn heading_anchors(html: &str, headings: &[Heading], label: &str) -> String {
         let id = escape(&heading.id);
         let open = format!("<h{} id=\"{id}\"", heading.level);
         let close = format!("</h{}>", heading.level);
-        let Some(start) = rest.find(&open) else {
+        let Some(start) = find(rest, &open) else {
             continue;
         };
         // `open` ends with the id's closing quote, so `id="a"` never matches `id="ab"`.
-        let Some(end) = rest[start..].find(&close).map(|i| start + i + close.len()) else {
+        let Some(end) = find(&rest[start..], &close).map(|i| start + i + close.len()) else {
             continue;
         };
         let name = escape(&label.replace("{title}", heading.text.trim()));
@@ -122,7 +129,7 @@ const TASK_DONE: &str = "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>";
 
 /// The HTML with task markers replaced; `None` when it has none.
 fn task_checkboxes(html: &str, done: &str, open: &str) -> Option<String> {
-    if !html.contains(TASK_OPEN) && !html.contains(TASK_DONE) {
+    if find(html, TASK_OPEN).is_none() && find(html, TASK_DONE).is_none() {
         return None;
     }
     let marker = |checked: bool, words: &str| {
@@ -144,13 +151,12 @@ fn task_checkboxes(html: &str, done: &str, open: &str) -> Option<String> {
 /// when the HTML has no table.
 fn table_regions(html: &str, label: &str) -> Option<String> {
     const OPEN: &str = "<table>";
-    if !html.contains(OPEN) {
-        return None;
-    }
+    let first = find(html, OPEN)?;
     let mut out = String::with_capacity(html.len() + 128);
-    let mut rest = html;
+    out.push_str(&html[..first]);
+    let mut rest = &html[first..];
     let mut n = 0;
-    while let Some(start) = rest.find(OPEN) {
+    while let Some(start) = find(rest, OPEN) {
         let Some(end) = matching_table_end(&rest[start..]).map(|e| start + e) else {
             break;
         };
@@ -173,8 +179,8 @@ fn matching_table_end(html: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut at = 0;
     loop {
-        let open = html[at..].find("<table").map(|i| at + i);
-        let close = html[at..].find("</table>").map(|i| at + i);
+        let open = find(&html[at..], "<table").map(|i| at + i);
+        let close = find(&html[at..], "</table>").map(|i| at + i);
         match (open, close) {
             (Some(o), Some(c)) if o < c => {
                 depth += 1;

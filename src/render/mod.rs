@@ -83,7 +83,9 @@ pub fn render_site(
         .collect();
     pages
         .par_iter()
-        .try_for_each(|&i| render_page(&ctx, tera, theme, i, sink))?;
+        .try_for_each_init(context::PageScratch::default, |scratch, &i| {
+            render_page(&ctx, tera, theme, i, scratch, sink)
+        })?;
     listings
         .variants
         .par_iter()
@@ -151,20 +153,22 @@ pub fn render_pages(
     sink: &dyn Sink,
 ) -> Result<()> {
     let ctx = context::Shared::new(site, theme, listings).with_tera(tera);
-    pages.par_iter().try_for_each(|&i| {
-        let page = &site.pages[i];
-        if !page.included {
-            return Ok(());
-        }
-        if !page.is_section_index {
-            return render_page(&ctx, tera, theme, i, sink);
-        }
-        listings
-            .variants
-            .iter()
-            .filter(|v| v.page == Some(i))
-            .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))
-    })
+    pages
+        .par_iter()
+        .try_for_each_init(context::PageScratch::default, |scratch, &i| {
+            let page = &site.pages[i];
+            if !page.included {
+                return Ok(());
+            }
+            if !page.is_section_index {
+                return render_page(&ctx, tera, theme, i, scratch, sink);
+            }
+            listings
+                .variants
+                .iter()
+                .filter(|v| v.page == Some(i))
+                .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))
+        })
 }
 
 fn render_page(
@@ -172,6 +176,7 @@ fn render_page(
     tera: &Tera,
     theme: &Theme,
     index: usize,
+    scratch: &mut context::PageScratch,
     sink: &dyn Sink,
 ) -> Result<()> {
     let page = &ctx.site().pages[index];
@@ -180,7 +185,7 @@ fn render_page(
         tera,
         theme,
         template,
-        &ctx.page(index),
+        ctx.page(index, scratch),
         &page.source.path.display().to_string(),
     )?;
     sink.put(&page.output_path, Content::Bytes(html.into_bytes()))

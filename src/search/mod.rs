@@ -26,7 +26,6 @@ pub mod tokenize;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -263,11 +262,14 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
             let mut flat = String::with_capacity(list.len() * 6 + 2);
             flat.push('[');
             let mut previous = 0u32;
+            let mut digits = itoa::Buffer::new();
             for (k, (doc, score)) in list.iter().enumerate() {
                 if k > 0 {
                     flat.push(',');
                 }
-                let _ = write!(flat, "{},{}", doc - previous, score);
+                flat.push_str(digits.format(doc - previous));
+                flat.push(',');
+                flat.push_str(digits.format(*score));
                 previous = *doc;
             }
             flat.push(']');
