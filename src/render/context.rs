@@ -161,6 +161,9 @@ struct DashboardRow {
     title: String,
     url: String,
     lang: String,
+    /// The page's language as the language switcher names it (`Español`),
+    /// or its code when the site does not list it.
+    lang_name: String,
     #[serde(rename = "type")]
     kind: Option<String>,
     #[serde(flatten)]
@@ -778,6 +781,11 @@ impl<'a> Shared<'a> {
                 title: page.title.clone(),
                 url: page.url.clone(),
                 lang: page.lang.clone(),
+                lang_name: if site.config.languages.contains(&page.lang) {
+                    super::language_name(&page.lang)
+                } else {
+                    page.lang.clone()
+                },
                 kind: page.kind().map(str::to_string),
                 shown: self.shown(page, due, lang),
                 reviewed: page.meta.reviewed.map(|d| d.to_string()),

@@ -90,54 +90,97 @@ pub fn render_site(
         .variants
         .par_iter()
         .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))?;
+    // Tag pages stream out in parallel; at the same time, the pages made
+    // once per site or language (taxonomy lists, search pages, dashboards,
+    // 404, sitemap, feed, robots) render in parallel too — the dashboards
+    // list every page and were a fifth of rendering, one after the other.
+    // They are handed to the sink afterwards, in this order, so the later
+    // still wins where two share a path.
+    let (terms, singles) = rayon::join(
+        || {
+            listings.taxonomies.iter().try_for_each(|taxonomy| {
+                taxonomy.terms.par_iter().try_for_each(|term| {
+                    let html = render_one(
+                        tera,
+                        theme,
+                        "taxonomy_term.html",
+                        &ctx.term(taxonomy, term),
+                        &term.url,
+                    )?;
+                    sink.put(&term.output_path, Content::Bytes(html.into_bytes()))
+                })
+            })
+        },
+        || {
+            site_wide(site, theme, tera, listings, &ctx)
+                .par_iter()
+                .map(|job| job())
+                .collect::<Result<Vec<(String, String)>>>()
+        },
+    );
+    terms?;
+    for (path, text) in singles? {
+        sink.put(&path, Content::Bytes(text.into_bytes()))?;
+    }
+    Ok(())
+}
+
+/// A page made once per site or language: its path and text.
+type SiteWideJob<'a> = Box<dyn Fn() -> Result<(String, String)> + Send + Sync + 'a>;
+
+/// The pages made once per site or language, in the order they reach the
+/// sink.
+fn site_wide<'a>(
+    site: &'a Site,
+    theme: &'a Theme,
+    tera: &'a Tera,
+    listings: &'a Listings,
+    ctx: &'a context::Shared<'a>,
+) -> Vec<SiteWideJob<'a>> {
+    let mut jobs: Vec<SiteWideJob<'a>> = Vec::new();
     for taxonomy in &listings.taxonomies {
-        let html = render_one(
-            tera,
-            theme,
-            "taxonomy_list.html",
-            &ctx.taxonomy(taxonomy),
-            &taxonomy.url,
-        )?;
-        sink.put(&taxonomy.output_path, Content::Bytes(html.into_bytes()))?;
-        taxonomy.terms.par_iter().try_for_each(|term| {
+        jobs.push(Box::new(move || {
             let html = render_one(
                 tera,
                 theme,
-                "taxonomy_term.html",
-                &ctx.term(taxonomy, term),
-                &term.url,
+                "taxonomy_list.html",
+                &ctx.taxonomy(taxonomy),
+                &taxonomy.url,
             )?;
-            sink.put(&term.output_path, Content::Bytes(html.into_bytes()))
-        })?;
+            Ok((taxonomy.output_path.clone(), html))
+        }));
     }
     // The search page, once per site language, when the theme has one.
     if theme.templates.contains_key("search.html") {
         for lang in &site.config.languages {
-            let path = format!("{}search/index.html", context::search_prefix(site, lang));
-            let html = render_one(tera, theme, "search.html", &ctx.search(lang), &path)?;
-            sink.put(&path, Content::Bytes(html.into_bytes()))?;
+            jobs.push(Box::new(move || {
+                let path = format!("{}search/index.html", context::search_prefix(site, lang));
+                let html = render_one(tera, theme, "search.html", &ctx.search(lang), &path)?;
+                Ok((path, html))
+            }));
         }
     }
     // The review dashboard, once per site language, when the theme has one.
     for (lang, path) in ctx.dashboard_pages() {
-        let html = render_one(tera, theme, "dashboard.html", &ctx.dashboard(&lang), &path)?;
-        sink.put(&path, Content::Bytes(html.into_bytes()))?;
+        jobs.push(Box::new(move || {
+            let html = render_one(tera, theme, "dashboard.html", &ctx.dashboard(&lang), &path)?;
+            Ok((path.clone(), html))
+        }));
     }
-    let not_found = render_one(tera, theme, "404.html", &ctx.not_found(), "404.html")?;
-    sink.put("404.html", Content::Bytes(not_found.into_bytes()))?;
-    sink.put(
-        "sitemap.xml",
-        Content::Bytes(feeds::sitemap(site, listings).into_bytes()),
-    )?;
-    sink.put(
-        "atom.xml",
-        Content::Bytes(feeds::atom(site, listings).into_bytes()),
-    )?;
-    sink.put(
-        "robots.txt",
-        Content::Bytes(feeds::robots(site).into_bytes()),
-    )?;
-    Ok(())
+    jobs.push(Box::new(move || {
+        let html = render_one(tera, theme, "404.html", &ctx.not_found(), "404.html")?;
+        Ok(("404.html".to_string(), html))
+    }));
+    jobs.push(Box::new(move || {
+        Ok(("sitemap.xml".to_string(), feeds::sitemap(site, listings)))
+    }));
+    jobs.push(Box::new(move || {
+        Ok(("atom.xml".to_string(), feeds::atom(site, listings)))
+    }));
+    jobs.push(Box::new(move || {
+        Ok(("robots.txt".to_string(), feeds::robots(site)))
+    }));
+    jobs
 }
 
 /// Renders chosen pages only — for a section's `_index` page, the section's
