@@ -120,6 +120,9 @@ pub struct PageCheck<'a> {
     /// The page's content type, when it has a declared one.
     pub spec: Option<&'a TypeSpec>,
     pub settings: Settings<'a>,
+    /// The page's text as the whole-page word lists read it, shared by the
+    /// rules so it is read once.
+    pub text: &'a text::PageText<'a>,
     rule: &'a dyn Rule,
     found: Vec<Diagnostic>,
 }
@@ -284,6 +287,7 @@ impl Checker {
                 let ignored = self.ignore.is_match(&page.rel_path);
                 let spec = page.kind().and_then(|k| config.types.get(k));
                 let mut out = Vec::new();
+                let page_text = text::PageText::new(page);
                 for rule in self.rules.iter().filter(|r| !ignored || !r.guidance()) {
                     if is_off(config, rule.id()) {
                         continue;
@@ -294,6 +298,7 @@ impl Checker {
                         lang: Lang::of(&page.lang),
                         spec,
                         settings: settings(config, rule.id()),
+                        text: &page_text,
                         rule: rule.as_ref(),
                         found: Vec::new(),
                     };

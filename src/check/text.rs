@@ -258,6 +258,144 @@ fn with_word_set<R>(keywords: &[&str], f: impl FnOnce(&WordSet) -> R) -> R {
     f(&set)
 }
 
+/// The word lists that rules ask of a whole page ("does it mention any of
+/// these?", "which of these?"), read in one pass over the page's folded text
+/// for all of them: three lists asked of every page, each with its own pass,
+/// were most of the time the checks spent matching words.
+pub struct PageText<'p> {
+    page: &'p Page,
+    /// Every occurrence in the folded text of a word of the lists, boundaries
+    /// not yet checked: word number in [`PageLists`] and byte range.
+    found: std::cell::OnceCell<Vec<(u32, usize, usize)>>,
+}
+
+impl<'p> PageText<'p> {
+    pub fn new(page: &'p Page) -> PageText<'p> {
+        PageText {
+            page,
+            found: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The words of `keywords` the page's text has as whole words, in list
+    /// order: [`words_in`] of the page's folded text.
+    pub fn words_in<'k>(&self, keywords: &[&'k str]) -> Vec<&'k str> {
+        match self.indexes(keywords, false) {
+            Some(found) => found.into_iter().map(|i| keywords[i]).collect(),
+            None => words_in(self.page.doc.folded_text(), keywords),
+        }
+    }
+
+    /// Whether the page's text has any of `keywords` as a whole word:
+    /// [`page_mentions`].
+    pub fn mentions(&self, keywords: &[&str]) -> bool {
+        match self.indexes(keywords, true) {
+            Some(found) => !found.is_empty(),
+            None => page_mentions(self.page, keywords),
+        }
+    }
+
+    /// The list indexes of `keywords` found, sorted; `None` when the list is
+    /// not one of [`PageLists`]. With `any`, stops at the first.
+    fn indexes(&self, keywords: &[&str], any: bool) -> Option<Vec<usize>> {
+        let lists = page_lists();
+        let list = lists.list_of(keywords)?;
+        let text = self.page.doc.folded_text();
+        let found = self.found.get_or_init(|| lists.scan(text));
+        let mut out = Vec::new();
+        for &(word, start, end) in found {
+            for &(in_list, index, prefix) in &lists.uses[word as usize] {
+                if in_list == list && word_end(text, start, end, prefix).is_some() {
+                    out.push(index);
+                    if any {
+                        return Some(out);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
+/// The lists [`PageText`] reads in one pass, compiled together.
+struct PageLists {
+    /// Each list's address and length, and each word's, as registered.
+    lists: Vec<Vec<(usize, usize)>>,
+    /// The distinct words (stems of prefix words), as one automaton.
+    automaton: Option<AhoCorasick>,
+    /// For each distinct word: (list, index in the list, prefix word).
+    uses: Vec<Vec<(usize, usize, bool)>>,
+}
+
+impl PageLists {
+    fn new(lists: &[&'static [&'static str]]) -> PageLists {
+        let mut words: Vec<&str> = Vec::new();
+        let mut uses: Vec<Vec<(usize, usize, bool)>> = Vec::new();
+        for (l, list) in lists.iter().enumerate() {
+            for (i, word) in list.iter().enumerate() {
+                let (stem, prefix) = match word.strip_suffix('*') {
+                    Some(stem) => (stem, true),
+                    None => (*word, false),
+                };
+                // Empty words match nothing, as in `find_word`.
+                if stem.is_empty() {
+                    continue;
+                }
+                let at = match words.iter().position(|w| *w == stem) {
+                    Some(at) => at,
+                    None => {
+                        words.push(stem);
+                        uses.push(Vec::new());
+                        words.len() - 1
+                    }
+                };
+                uses[at].push((l, i, prefix));
+            }
+        }
+        // As `WordSet::new`: a DFA with its prefilter, every occurrence.
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(true)
+            .build(&words)
+            .ok();
+        PageLists {
+            lists: lists.iter().map(|list| identity(list)).collect(),
+            automaton,
+            uses,
+        }
+    }
+
+    /// Which registered list `keywords` is (the same words at the same
+    /// addresses), if any.
+    fn list_of(&self, keywords: &[&str]) -> Option<usize> {
+        self.automaton.as_ref()?;
+        let wanted = identity(keywords);
+        self.lists.iter().position(|l| *l == wanted)
+    }
+
+    fn scan(&self, text: &str) -> Vec<(u32, usize, usize)> {
+        self.automaton
+            .iter()
+            .flat_map(|a| a.find_overlapping_iter(text))
+            .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
+            .collect()
+    }
+}
+
+fn identity(keywords: &[&str]) -> Vec<(usize, usize)> {
+    std::iter::once((keywords.as_ptr() as usize, keywords.len()))
+        .chain(keywords.iter().map(|k| (k.as_ptr() as usize, k.len())))
+        .collect()
+}
+
+fn page_lists() -> &'static PageLists {
+    static LISTS: std::sync::OnceLock<PageLists> = std::sync::OnceLock::new();
+    LISTS.get_or_init(|| PageLists::new(&crate::check::rules::page_lists()))
+}
+
 /// Whether the page's text mentions any of the (folded) keywords anywhere.
 /// A rule that reads block by block asks this first: most pages mention none
 /// of its words, and one pass over the page is cheaper than one per block.
@@ -386,6 +524,68 @@ pub fn word_count(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page parsed from `body` (Markdown after a title).
+    fn page(body: &str) -> Page {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("p.md");
+        std::fs::write(&abs, format!("+++\ntitle = \"P\"\n+++\n# P\n\n{body}\n")).unwrap();
+        let config = crate::Config::default();
+        crate::content::parse_file(dir.path(), "p.md", &abs, &config, false)
+            .page
+            .unwrap()
+    }
+
+    #[test]
+    fn one_read_of_a_page_answers_every_whole_page_list_as_a_read_per_list_would() {
+        let lists = crate::check::rules::page_lists();
+        // Each list's words at word boundaries and not: inside longer words,
+        // followed by letters, digits or `_`, with accents and capitals (the
+        // text is folded), in a list item and a table cell.
+        let mut bodies = vec![String::new(), "Nada que ver aquí.".to_string()];
+        for list in &lists {
+            for (k, word) in list.iter().enumerate() {
+                let stem = word.trim_end_matches('*');
+                bodies.push(match k % 6 {
+                    0 => format!("Un texto con {stem} dentro."),
+                    1 => format!("x{stem} y {stem}s y {stem}_"),
+                    2 => format!("- {}, luego.", stem.to_uppercase()),
+                    3 => format!("| a | {stem}ción |\n|---|---|\n| {stem} | b |"),
+                    4 => format!("{stem}2 {stem}"),
+                    _ => format!("«{stem}» é {stem}á"),
+                });
+            }
+        }
+        bodies.push(
+            lists
+                .iter()
+                .flat_map(|l| l.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        for body in &bodies {
+            let page = page(body);
+            let text = PageText::new(&page);
+            for list in &lists {
+                assert!(
+                    page_lists().list_of(list).is_some(),
+                    "not read in one pass: {list:?}"
+                );
+                assert_eq!(
+                    text.words_in(list),
+                    words_in(page.doc.folded_text(), list),
+                    "{body}"
+                );
+                assert_eq!(text.mentions(list), page_mentions(&page, list), "{body}");
+            }
+        }
+        // A list that is not registered is read on its own, with the same answer.
+        let other = ["nada", "aqui"];
+        let page = page("Nada que ver aquí.");
+        assert!(page_lists().list_of(&other).is_none());
+        assert_eq!(PageText::new(&page).words_in(&other), vec!["nada", "aqui"]);
+    }
 
     #[test]
     fn words_match_at_boundaries_without_accents() {

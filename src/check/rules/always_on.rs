@@ -25,7 +25,7 @@
 
 use super::owned_required_sections;
 use crate::check::text::{
-    any_word, find_section, find_word, locate, reads_keywords, sentences, words_in,
+    any_word, find_section, find_word, locate, reads_keywords, sentences, words_in, PageText,
 };
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
@@ -41,7 +41,7 @@ pub struct AlwaysOn;
 const MAX_PER_PAGE: f64 = 3.0;
 
 /// Phrases that promise people will be there at every hour (folded).
-const PROMISES: &[&str] = &[
+pub(super) static PROMISES: &[&str] = &[
     "24/7",
     "24x7",
     "24 x 7",
@@ -321,7 +321,7 @@ impl Rule for AlwaysOn {
         }
         let has_rotation = find_section(page, "rotation", ROTATION_HEADINGS).is_some()
             || find_section(page, "handover", HANDOVER_HEADINGS).is_some();
-        let promises = promises(page);
+        let promises = promises(page, check.text);
         if !has_rotation {
             let max = check.settings.number("max_per_page", MAX_PER_PAGE).max(0.0) as usize;
             for (block, phrase) in promises.iter().take(max) {
@@ -390,9 +390,9 @@ fn required_sections(check: &mut PageCheck<'_>) {
 }
 
 /// The coverage promises on the page: each block's first, in order.
-fn promises(page: &Page) -> Vec<(&Block, &'static str)> {
+fn promises<'p>(page: &'p Page, text: &PageText<'_>) -> Vec<(&'p Block, &'static str)> {
     let mut found = Vec::new();
-    if !crate::check::text::page_mentions(page, PROMISES) {
+    if !text.mentions(PROMISES) {
         return found;
     }
     for block in &page.doc.blocks {

@@ -279,7 +279,7 @@ impl Rule for BusinessOverCommunity {
         let lang = check.lang;
         let (words, sales_calls) = &*KEYWORDS;
         let mut reported: Vec<(usize, usize)> = Vec::new();
-        let mentions_any = crate::check::text::page_mentions(page, words);
+        let mentions_any = check.text.mentions(words);
         for block in page
             .doc
             .blocks
@@ -457,7 +457,7 @@ fn quote(text: &str, keyword: &str) -> String {
 /// Sales calls and deal language, longest first, so that keywords which
 /// overlap ("monetiz*" and "monetizar") are reported once, by the longest;
 /// and which of them are sales calls.
-static KEYWORDS: std::sync::LazyLock<(Vec<&'static str>, Vec<&'static str>)> =
+pub(super) static KEYWORDS: std::sync::LazyLock<(Vec<&'static str>, Vec<&'static str>)> =
     std::sync::LazyLock::new(|| {
         let mut words: Vec<&'static str> =
             SALES_CALLS.iter().chain(DEAL_LANGUAGE).copied().collect();

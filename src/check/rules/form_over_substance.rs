@@ -377,14 +377,15 @@ fn is_substantive_checklist(check: &PageCheck<'_>) -> bool {
 }
 
 /// [`PHRASES`], [`SLOT_PHRASES`] and [`SHORT_BLOCK_PHRASES`] in one list.
-static ALL_PHRASES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    PHRASES
-        .iter()
-        .chain(SLOT_PHRASES)
-        .chain(SHORT_BLOCK_PHRASES)
-        .copied()
-        .collect()
-});
+pub(super) static ALL_PHRASES: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        PHRASES
+            .iter()
+            .chain(SLOT_PHRASES)
+            .chain(SHORT_BLOCK_PHRASES)
+            .copied()
+            .collect()
+    });
 
 fn placeholders(check: &mut PageCheck<'_>) {
     let page = check.page;
@@ -394,7 +395,7 @@ fn placeholders(check: &mut PageCheck<'_>) {
     // One pass over the page first, for the three lists at once: most pages
     // have none of these phrases.
     let lists: [&[&str]; 3] = [PHRASES, SLOT_PHRASES, SHORT_BLOCK_PHRASES];
-    let mentioned = words_in(page.doc.folded_text(), &ALL_PHRASES);
+    let mentioned = check.text.words_in(&ALL_PHRASES);
     let [has_phrases, has_slots, has_short] =
         lists.map(|list| mentioned.iter().any(|w| list.contains(w)));
     // Placeholders in capitals are matched in the source as written.

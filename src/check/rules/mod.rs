@@ -45,6 +45,16 @@ pub fn owned_required_sections<'a>(check: &PageCheck<'a>, rule: &str) -> Vec<&'a
         .collect()
 }
 
+/// The word lists rules ask of every whole page, read in one pass over it
+/// ([`crate::check::text::PageText`]).
+pub fn page_lists() -> Vec<&'static [&'static str]> {
+    vec![
+        &form_over_substance::ALL_PHRASES,
+        always_on::PROMISES,
+        &business_over_community::KEYWORDS.0,
+    ]
+}
+
 /// Every rule, in catalogue order.
 pub fn all() -> Vec<Box<dyn Rule>> {
     vec![
