@@ -197,6 +197,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         return Ok(report);
     }
 
+    site.release_sources();
+    crate::memory::return_freed();
     // Pages stream into a staging folder as they render; it replaces the
     // output folder only once everything is written.
     let staging = Staging::new(&output_dir)?;
@@ -212,7 +214,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         },
     )?;
     stages.done_with("render", Some(staging.file_count() as u64));
-    site.release_rendered();
+    site.release_html();
+    crate::memory::return_freed();
     progress.start("index", None);
     search::index_into(&site, &|path, bytes| {
         staging.put(&path, Content::Bytes(bytes))

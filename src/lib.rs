@@ -21,6 +21,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod markdown;
+pub mod memory;
 pub mod output;
 pub mod progress;
 pub mod render;

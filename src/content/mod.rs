@@ -177,15 +177,22 @@ pub struct Site {
 }
 
 impl Site {
-    /// Frees what only checking and rendering read, once the pages are
-    /// written: each page's source text (line numbers were taken by then)
-    /// and its HTML with link URLs. The search index reads the blocks'
-    /// text, and these were the largest part of a page in memory during
-    /// indexing, the build's peak. (`serve` keeps its site whole: it checks
+    /// Frees each page's source text once the pages are checked: findings
+    /// took their line numbers and lines by then, and rendering and the
+    /// search index read the parsed document only. The sources were a fifth
+    /// of the site in memory, and rendering and indexing come after the
+    /// checks, at the build's peak. (`serve` keeps its site whole: it checks
     /// and renders again after each edit.)
-    pub fn release_rendered(&mut self) {
+    pub fn release_sources(&mut self) {
         for page in &mut self.pages {
             page.source.release();
+        }
+    }
+
+    /// Frees each page's HTML with link URLs once the pages are written: the
+    /// search index reads the blocks' text, not the HTML.
+    pub fn release_html(&mut self) {
+        for page in &mut self.pages {
             page.doc.html = String::new();
             page.slot_urls = Vec::new();
         }
