@@ -4,7 +4,6 @@
 //! finding points at the word that triggered it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -234,21 +233,31 @@ fn with_word_set<R>(keywords: &[&str], f: impl FnOnce(&WordSet) -> R) -> R {
     type Key = (usize, usize);
     type Entry = (Vec<(usize, usize)>, std::rc::Rc<WordSet>);
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<Key, Entry>> = RefCell::new(HashMap::new());
+        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Key, Entry>> =
+            RefCell::new(rustc_hash::FxHashMap::default());
     }
-    let identity: Vec<(usize, usize)> = keywords
-        .iter()
-        .map(|k| (k.as_ptr() as usize, k.len()))
-        .collect();
+    // Asked for every block by many rules: the words' addresses are compared
+    // in place, and collected only for a list not seen before.
+    let same_words = |words: &[(usize, usize)]| {
+        words.len() == keywords.len()
+            && words
+                .iter()
+                .zip(keywords)
+                .all(|(&w, k)| w == (k.as_ptr() as usize, k.len()))
+    };
     let key = (keywords.as_ptr() as usize, keywords.len());
     let set = CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         match cache.get(&key) {
-            Some((words, set)) if *words == identity => set.clone(),
+            Some((words, set)) if same_words(words) => set.clone(),
             _ => {
                 if cache.len() > 512 {
                     cache.clear();
                 }
+                let identity = keywords
+                    .iter()
+                    .map(|k| (k.as_ptr() as usize, k.len()))
+                    .collect();
                 let set = std::rc::Rc::new(WordSet::new(keywords));
                 cache.insert(key, (identity, set.clone()));
                 set

@@ -123,7 +123,7 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
         (&a.lang, a.kind().unwrap_or(""), &a.url).cmp(&(&b.lang, b.kind().unwrap_or(""), &b.url))
     });
 
-    let per_page: Vec<PageWords> = pages
+    let mut per_page: Vec<PageWords> = pages
         .par_iter()
         .enumerate()
         .map(|(id, page)| {
@@ -132,6 +132,13 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
         })
         .collect::<crate::error::Result<_>>()?;
 
+    // The documents go to the postings, each page's freed once its postings
+    // are made (they and the postings were the largest part of the build's
+    // peak, held together); the words stay, borrowed by the vocabulary.
+    let page_docs: Vec<Vec<Doc>> = per_page
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.docs))
+        .collect();
     // Number every distinct (language, word) once, then stem each once.
     let mut word_ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
     let mut distinct: Vec<(&str, &str)> = Vec::new();
@@ -180,8 +187,8 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
     let mut doc_lens: Vec<[u32; 4]> = vec![[0; 4]; pages.len() << SECTION_BITS];
     let mut doc_count = 0usize;
     let mut by_stem: Vec<(u32, [u16; 4])> = Vec::new();
-    for (page, ids) in per_page.iter().zip(&page_word_ids) {
-        for doc in &page.docs {
+    for (docs, ids) in page_docs.into_iter().zip(&page_word_ids) {
+        for doc in &docs {
             doc_count += 1;
             for (f, len) in doc.lens.iter().enumerate() {
                 total_lens[f] += f64::from(*len);
@@ -257,8 +264,9 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
         }
     }
 
+    // Each term's list is freed as its text is made.
     let (term_shards, term_firsts) = shard(
-        scored.iter().map(|(term, list)| {
+        scored.into_iter().map(|(term, list)| {
             let mut flat = String::with_capacity(list.len() * 6 + 2);
             flat.push('[');
             let mut previous = 0u32;
@@ -273,7 +281,7 @@ pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
                 previous = *doc;
             }
             flat.push(']');
-            (term.clone(), flat)
+            (term, flat)
         }),
         POSTINGS_SHARD_BYTES,
     );
