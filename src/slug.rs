@@ -15,8 +15,27 @@ use unicode_normalization::UnicodeNormalization;
 /// lowercase; letters, digits, `_` and `-` of any script kept; each space
 /// becomes `-`; everything else (punctuation, emoji) is dropped.
 pub fn heading_id(text: &str) -> String {
+    let text = text.trim();
+    // Most headings are ASCII: NFC leaves them alone and the rule is bytes
+    // (normalising every heading was a tenth of parsing a page).
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if b.is_ascii_whitespace() || b == 0x0B {
+                out.push('-');
+            }
+        }
+        return out;
+    }
+    heading_id_unicode(text)
+}
+
+/// [`heading_id`] of any text (the definition; the ASCII path must agree).
+fn heading_id_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().nfc() {
+    for c in text.nfc() {
         if c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c) {
             out.extend(c.to_lowercase());
         } else if c.is_whitespace() {
@@ -202,6 +221,30 @@ mod tests {
         assert_eq!(path_segment("Guía Rápida"), "guía-rápida");
         assert_eq!(path_segment("code_of_conduct"), "code_of_conduct");
         assert_eq!(path_segment("v1.2 notes"), "v1.2-notes");
+    }
+
+    #[test]
+    fn ascii_heading_ids_follow_the_unicode_rule() {
+        for text in [
+            "Step 1: Read the room",
+            " \t What's up?\u{b}\u{c}\r\n(x) ",
+            "snake_case--and-dash",
+            "",
+            "\u{1f}\u{7f}~!",
+        ] {
+            assert_eq!(
+                heading_id(text),
+                heading_id_unicode(text.trim()),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_ascii_heading_id_is_the_unicode_rules(text in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(heading_id(&text), heading_id_unicode(text.trim()));
+        }
     }
 
     #[test]
