@@ -644,48 +644,87 @@ fn prose_words(page: &Page) -> usize {
         .sum()
 }
 
-/// The words of one text, cut where `split_whitespace` cuts. Byte by byte:
-/// decoding every character was a few per cent of a whole build, and most
+/// The words of one text, cut where `split_whitespace` cuts. Byte by byte,
+/// each byte's class from a table: decoding every character, then a chain of
+/// comparisons per byte, were each a few per cent of a whole build, and most
 /// bytes of prose are ASCII even in Spanish.
 fn words_of_prose(text: &str) -> usize {
     let bytes = text.as_bytes();
+    // The character starting at byte `i` (not ASCII): whether it is
+    // whitespace, and its width.
+    let wide = |i: usize| {
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        (c.is_whitespace(), c.len_utf8())
+    };
     let mut words = 0;
-    let mut token_start = None;
-    // Of the token being read: all ASCII so far, and with a letter or digit.
-    // An ASCII token is settled here; others go to `token_words`.
-    let (mut ascii, mut alnum) = (true, false);
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (space, width) = if b < 0x80 {
-            // What `char::is_whitespace` says of ASCII (vertical tab included).
-            (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if space {
-            if let Some(start) = token_start.take() {
-                words += settled_words(&text[start..i], ascii, alnum);
+        // Between tokens.
+        match BYTE_CLASS[usize::from(bytes[i])] {
+            SPACE => {
+                i += 1;
+                continue;
             }
-        } else {
-            if token_start.is_none() {
-                token_start = Some(i);
-                (ascii, alnum) = (true, false);
+            HIGH => {
+                let (space, width) = wide(i);
+                if space {
+                    i += width;
+                    continue;
+                }
             }
-            if b < 0x80 {
-                alnum |= b.is_ascii_alphanumeric();
-            } else {
-                ascii = false;
+            _ => {}
+        }
+        // A token: an ASCII one is settled here (it counts if it has a
+        // letter or digit); others go to `token_words`.
+        let start = i;
+        let (mut ascii, mut alnum) = (true, false);
+        while i < bytes.len() {
+            match BYTE_CLASS[usize::from(bytes[i])] {
+                SPACE => break,
+                HIGH => {
+                    let (space, width) = wide(i);
+                    if space {
+                        break;
+                    }
+                    ascii = false;
+                    i += width;
+                }
+                class => {
+                    alnum |= class == ALNUM;
+                    i += 1;
+                }
             }
         }
-        i += width;
-    }
-    if let Some(start) = token_start {
-        words += settled_words(&text[start..], ascii, alnum);
+        words += settled_words(&text[start..i], ascii, alnum);
     }
     words
 }
+
+/// Byte classes for [`words_of_prose`]: what `char::is_whitespace` says is
+/// whitespace in ASCII (vertical tab included), ASCII letters and digits,
+/// other ASCII, and the bytes of characters beyond ASCII.
+const SPACE: u8 = 0;
+const ALNUM: u8 = 1;
+const OTHER: u8 = 2;
+const HIGH: u8 = 3;
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            HIGH
+        } else if matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
 
 /// [`token_words`], with what the scan already knows of an ASCII token.
 fn settled_words(token: &str, ascii: bool, alnum: bool) -> usize {
