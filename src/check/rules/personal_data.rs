@@ -405,83 +405,78 @@ fn emails(text: &str, allow: &Allow, found: &mut Vec<Found>) {
 /// `None` when no number can start at `i` (the search just moves on).
 fn phone_at(text: &str, i: usize) -> Option<(Option<Found>, usize)> {
     let bytes = text.as_bytes();
+    let starts_plus = bytes[i] == b'+';
+    if !(starts_plus || bytes[i].is_ascii_digit())
+        || (i > 0
+            && (bytes[i - 1].is_ascii_alphanumeric()
+                || matches!(bytes[i - 1], b'-' | b'/' | b'.' | b'_')))
     {
-        let starts_plus = bytes[i] == b'+';
-        if !(starts_plus || bytes[i].is_ascii_digit())
-            || (i > 0
-                && (bytes[i - 1].is_ascii_alphanumeric()
-                    || matches!(bytes[i - 1], b'-' | b'/' | b'.' | b'_')))
-        {
-            return None;
-        }
-        let start = i;
-        let mut end = i + usize::from(starts_plus);
-        let mut digits = String::new();
-        let mut groups: Vec<usize> = Vec::new();
-        let mut run = 0;
-        while end < bytes.len() {
-            let c = bytes[end];
-            if c.is_ascii_digit() {
-                digits.push(c as char);
-                run += 1;
-                end += 1;
-            } else if matches!(c, b' ' | b'-' | b'.')
-                && run > 0
-                && end + 1 < bytes.len()
-                && bytes[end + 1].is_ascii_digit()
-            {
-                groups.push(run);
-                run = 0;
-                end += 1;
-            } else {
-                break;
-            }
-        }
-        if run > 0 {
-            groups.push(run);
-        }
-        let followed_ok = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
-        let is_phone = followed_ok
-            && if starts_plus {
-                (9..=15).contains(&digits.len()) && groups.len() >= 2
-                    || (starts_plus && (10..=15).contains(&digits.len()) && groups.len() == 1)
-            } else {
-                digits.len() == 9
-                    && matches!(digits.as_bytes()[0], b'6' | b'7' | b'8' | b'9')
-                    && matches!(
-                        groups.as_slice(),
-                        [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] | [3, 6]
-                    )
-            };
-        if is_phone {
-            let masked: String = text[start..end]
-                .chars()
-                .enumerate()
-                .map(|(k, c)| {
-                    let digits_after = text[start..end]
-                        .chars()
-                        .skip(k + 1)
-                        .filter(char::is_ascii_digit)
-                        .count();
-                    if c.is_ascii_digit() && digits_after >= 2 {
-                        '*'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            return Some((
-                Some(Found {
-                    kind: Kind::Phone,
-                    start,
-                    end,
-                    masked,
-                }),
-                end.max(i + 1),
-            ));
-        }
-        Some((None, end.max(i + 1)))
+        return None;
     }
+    let start = i;
+    let mut end = i + usize::from(starts_plus);
+    let mut digits = String::new();
+    let mut groups: Vec<usize> = Vec::new();
+    let mut run = 0;
+    while end < bytes.len() {
+        let c = bytes[end];
+        if c.is_ascii_digit() {
+            digits.push(c as char);
+            run += 1;
+            end += 1;
+        } else if matches!(c, b' ' | b'-' | b'.')
+            && run > 0
+            && end + 1 < bytes.len()
+            && bytes[end + 1].is_ascii_digit()
+        {
+            groups.push(run);
+            run = 0;
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    if run > 0 {
+        groups.push(run);
+    }
+    let followed_ok = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
+    let is_phone = followed_ok
+        && if starts_plus {
+            (9..=15).contains(&digits.len()) && groups.len() >= 2
+                || (starts_plus && (10..=15).contains(&digits.len()) && groups.len() == 1)
+        } else {
+            digits.len() == 9
+                && matches!(digits.as_bytes()[0], b'6' | b'7' | b'8' | b'9')
+                && matches!(
+                    groups.as_slice(),
+                    [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2] | [3, 6]
+                )
+        };
+    let phone = is_phone.then(|| {
+        let masked: String = text[start..end]
+            .chars()
+            .enumerate()
+            .map(|(k, c)| {
+                let digits_after = text[start..end]
+                    .chars()
+                    .skip(k + 1)
+                    .filter(char::is_ascii_digit)
+                    .count();
+                if c.is_ascii_digit() && digits_after >= 2 {
+                    '*'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        Found {
+            kind: Kind::Phone,
+            start,
+            end,
+            masked,
+        }
+    });
+    Some((phone, end.max(i + 1)))
 }
 
 const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
@@ -490,100 +485,96 @@ const DNI_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 /// when the check letter is right: random 8-digit numbers are not IDs.
 fn national_id_at(text: &str, start: usize) -> Option<Found> {
     let bytes = text.as_bytes();
-    {
-        if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-            return None;
-        }
-        let (prefix, digits_from) = match bytes[start] {
-            b'X' | b'x' => (Some(0u32), start + 1),
-            b'Y' | b'y' => (Some(1), start + 1),
-            b'Z' | b'z' => (Some(2), start + 1),
-            c if c.is_ascii_digit() => (None, start),
-            _ => return None,
-        };
-        let wanted = if prefix.is_some() { 7 } else { 8 };
-        let digits_end = digits_from + wanted;
-        if digits_end >= bytes.len()
-            || !bytes[digits_from..digits_end]
-                .iter()
-                .all(u8::is_ascii_digit)
-        {
-            return None;
-        }
-        let mut letter_at = digits_end;
-        if matches!(bytes[letter_at], b'-' | b' ') && letter_at + 1 < bytes.len() {
-            letter_at += 1;
-        }
-        let letter = bytes[letter_at].to_ascii_uppercase();
-        if !letter.is_ascii_uppercase()
-            || (letter_at + 1 < bytes.len() && bytes[letter_at + 1].is_ascii_alphanumeric())
-        {
-            return None;
-        }
-        let digits: u32 = std::str::from_utf8(&bytes[digits_from..digits_end])
-            .ok()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(0);
-        let number = prefix.map(|p| p * 10_000_000 + digits).unwrap_or(digits);
-        if DNI_LETTERS[(number % 23) as usize] != letter {
-            return None;
-        }
-        let end = letter_at + 1;
-        Some(Found {
-            kind: Kind::NationalId,
-            start,
-            end,
-            masked: format!(
-                "{}{}{}",
-                &text[start..start + 1],
-                "*".repeat(end - start - 2),
-                letter as char
-            ),
-        })
+    if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+        return None;
     }
+    let (prefix, digits_from) = match bytes[start] {
+        b'X' | b'x' => (Some(0u32), start + 1),
+        b'Y' | b'y' => (Some(1), start + 1),
+        b'Z' | b'z' => (Some(2), start + 1),
+        c if c.is_ascii_digit() => (None, start),
+        _ => return None,
+    };
+    let wanted = if prefix.is_some() { 7 } else { 8 };
+    let digits_end = digits_from + wanted;
+    if digits_end >= bytes.len()
+        || !bytes[digits_from..digits_end]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut letter_at = digits_end;
+    if matches!(bytes[letter_at], b'-' | b' ') && letter_at + 1 < bytes.len() {
+        letter_at += 1;
+    }
+    let letter = bytes[letter_at].to_ascii_uppercase();
+    if !letter.is_ascii_uppercase()
+        || (letter_at + 1 < bytes.len() && bytes[letter_at + 1].is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let digits: u32 = std::str::from_utf8(&bytes[digits_from..digits_end])
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    let number = prefix.map(|p| p * 10_000_000 + digits).unwrap_or(digits);
+    if DNI_LETTERS[(number % 23) as usize] != letter {
+        return None;
+    }
+    let end = letter_at + 1;
+    Some(Found {
+        kind: Kind::NationalId,
+        start,
+        end,
+        masked: format!(
+            "{}{}{}",
+            &text[start..start + 1],
+            "*".repeat(end - start - 2),
+            letter as char
+        ),
+    })
 }
 
 /// IBANs: country, check digits and account, spaces allowed, mod-97 checked.
 fn iban_at(text: &str, start: usize) -> Option<Found> {
     let bytes = text.as_bytes();
+    if start >= bytes.len().saturating_sub(4)
+        || (start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+        || !(bytes[start].is_ascii_uppercase()
+            && bytes[start + 1].is_ascii_uppercase()
+            && bytes[start + 2].is_ascii_digit()
+            && bytes[start + 3].is_ascii_digit())
     {
-        if start >= bytes.len().saturating_sub(4)
-            || (start > 0 && bytes[start - 1].is_ascii_alphanumeric())
-            || !(bytes[start].is_ascii_uppercase()
-                && bytes[start + 1].is_ascii_uppercase()
-                && bytes[start + 2].is_ascii_digit()
-                && bytes[start + 3].is_ascii_digit())
-        {
-            return None;
-        }
-        let mut compact = String::new();
-        let mut end = start;
-        let mut last_good = None;
-        while end < bytes.len() && compact.len() < 34 {
-            let c = bytes[end];
-            if c.is_ascii_alphanumeric() {
-                compact.push(c.to_ascii_uppercase() as char);
-                end += 1;
-                if compact.len() >= 15
-                    && (end >= bytes.len() || !bytes[end].is_ascii_alphanumeric())
-                    && mod97(&compact) == 1
-                {
-                    last_good = Some(end);
-                }
-            } else if c == b' ' && end + 1 < bytes.len() && bytes[end + 1].is_ascii_alphanumeric() {
-                end += 1;
-            } else {
-                break;
-            }
-        }
-        let end = last_good?;
-        Some(Found {
-            kind: Kind::Iban,
-            start,
-            end,
-            masked: format!("{}****{}", &text[start..start + 4], &text[end - 2..end]),
-        })
+        return None;
     }
+    let mut compact = String::new();
+    let mut end = start;
+    let mut last_good = None;
+    while end < bytes.len() && compact.len() < 34 {
+        let c = bytes[end];
+        if c.is_ascii_alphanumeric() {
+            compact.push(c.to_ascii_uppercase() as char);
+            end += 1;
+            if compact.len() >= 15
+                && (end >= bytes.len() || !bytes[end].is_ascii_alphanumeric())
+                && mod97(&compact) == 1
+            {
+                last_good = Some(end);
+            }
+        } else if c == b' ' && end + 1 < bytes.len() && bytes[end + 1].is_ascii_alphanumeric() {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    let end = last_good?;
+    Some(Found {
+        kind: Kind::Iban,
+        start,
+        end,
+        masked: format!("{}****{}", &text[start..start + 4], &text[end - 2..end]),
+    })
 }
 
 fn mod97(iban: &str) -> u32 {
