@@ -226,9 +226,10 @@ fn word_end(haystack: &str, start: usize, end: usize, prefix: bool) -> Option<us
 }
 
 /// The compiled [`WordSet`] of a keyword list, kept per thread. The rules
-/// pass their `const` lists, whose addresses are stable, so the cache is keyed
-/// by address; each word's address is compared too, so a list built at run
-/// time that reuses an address is recompiled, never confused.
+/// pass lists that live as long as the program, so the cache is keyed by
+/// address (a `const` list may have an address per place that uses it: each
+/// is compiled once); each word's address is compared too, so a list built
+/// at run time that reuses an address is recompiled, never confused.
 fn with_word_set<R>(keywords: &[&str], f: impl FnOnce(&WordSet) -> R) -> R {
     type Key = (usize, usize);
     type Entry = (Vec<(usize, usize)>, std::rc::Rc<WordSet>);
@@ -236,35 +237,41 @@ fn with_word_set<R>(keywords: &[&str], f: impl FnOnce(&WordSet) -> R) -> R {
         static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Key, Entry>> =
             RefCell::new(rustc_hash::FxHashMap::default());
     }
-    // Asked for every block by many rules: the words' addresses are compared
-    // in place, and collected only for a list not seen before.
-    let same_words = |words: &[(usize, usize)]| {
-        words.len() == keywords.len()
-            && words
-                .iter()
-                .zip(keywords)
-                .all(|(&w, k)| w == (k.as_ptr() as usize, k.len()))
-    };
     let key = (keywords.as_ptr() as usize, keywords.len());
     let set = CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         match cache.get(&key) {
-            Some((words, set)) if same_words(words) => set.clone(),
+            Some((words, set)) if same_words(words, keywords) => set.clone(),
             _ => {
                 if cache.len() > 512 {
                     cache.clear();
                 }
-                let identity = keywords
-                    .iter()
-                    .map(|k| (k.as_ptr() as usize, k.len()))
-                    .collect();
                 let set = std::rc::Rc::new(WordSet::new(keywords));
-                cache.insert(key, (identity, set.clone()));
+                cache.insert(key, (word_addresses(keywords), set.clone()));
                 set
             }
         }
     });
     f(&set)
+}
+
+/// A keyword list as its words' addresses: how a compiled list knows the
+/// list it came from without comparing text (see [`with_word_set`]).
+fn word_addresses(keywords: &[&str]) -> Vec<(usize, usize)> {
+    keywords
+        .iter()
+        .map(|k| (k.as_ptr() as usize, k.len()))
+        .collect()
+}
+
+/// Whether `keywords` are the words `addresses` were taken from. Compared in
+/// place: rules ask for every block.
+fn same_words(addresses: &[(usize, usize)], keywords: &[&str]) -> bool {
+    addresses.len() == keywords.len()
+        && addresses
+            .iter()
+            .zip(keywords)
+            .all(|(&a, k)| a == (k.as_ptr() as usize, k.len()))
 }
 
 /// The word lists that rules ask of a whole page ("does it mention any of
@@ -330,7 +337,7 @@ impl<'p> PageText<'p> {
 
 /// The lists [`PageText`] reads in one pass, compiled together.
 struct PageLists {
-    /// Each list's address and length, and each word's, as registered.
+    /// Each list's words' addresses, as registered.
     lists: Vec<Vec<(usize, usize)>>,
     /// The distinct words (stems of prefix words), as one automaton.
     automaton: Option<AhoCorasick>,
@@ -371,7 +378,7 @@ impl PageLists {
             .build(&words)
             .ok();
         PageLists {
-            lists: lists.iter().map(|list| identity(list)).collect(),
+            lists: lists.iter().map(|list| word_addresses(list)).collect(),
             automaton,
             uses,
         }
@@ -381,8 +388,7 @@ impl PageLists {
     /// addresses), if any.
     fn list_of(&self, keywords: &[&str]) -> Option<usize> {
         self.automaton.as_ref()?;
-        let wanted = identity(keywords);
-        self.lists.iter().position(|l| *l == wanted)
+        self.lists.iter().position(|l| same_words(l, keywords))
     }
 
     fn scan(&self, text: &str) -> Vec<(u32, usize, usize)> {
@@ -392,12 +398,6 @@ impl PageLists {
             .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
             .collect()
     }
-}
-
-fn identity(keywords: &[&str]) -> Vec<(usize, usize)> {
-    std::iter::once((keywords.as_ptr() as usize, keywords.len()))
-        .chain(keywords.iter().map(|k| (k.as_ptr() as usize, k.len())))
-        .collect()
 }
 
 fn page_lists() -> &'static PageLists {
