@@ -23,13 +23,19 @@ pub fn heading_id(text: &str) -> String {
         for b in text.bytes() {
             if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
                 out.push(char::from(b.to_ascii_lowercase()));
-            } else if b.is_ascii_whitespace() || b == 0x0B {
+            } else if is_ascii_space(b) {
                 out.push('-');
             }
         }
         return out;
     }
     heading_id_unicode(text)
+}
+
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` has it:
+/// `u8::is_ascii_whitespace` leaves out the vertical tab (U+000B).
+pub const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
 /// [`heading_id`] of any text (the definition; the ASCII path must agree).
@@ -221,6 +227,13 @@ mod tests {
         assert_eq!(path_segment("Guía Rápida"), "guía-rápida");
         assert_eq!(path_segment("code_of_conduct"), "code_of_conduct");
         assert_eq!(path_segment("v1.2 notes"), "v1.2-notes");
+    }
+
+    #[test]
+    fn ascii_spaces_are_what_char_calls_whitespace() {
+        for b in 0..0x80u8 {
+            assert_eq!(is_ascii_space(b), char::from(b).is_whitespace(), "{b:#04x}");
+        }
     }
 
     #[test]

@@ -714,7 +714,7 @@ static BYTE_CLASS: [u8; 256] = {
         let byte = b as u8;
         table[b] = if byte >= 0x80 {
             HIGH
-        } else if matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+        } else if crate::slug::is_ascii_space(byte) {
             SPACE
         } else if byte.is_ascii_alphanumeric() {
             ALNUM
