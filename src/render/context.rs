@@ -337,7 +337,7 @@ impl<'a> Shared<'a> {
 
     fn base(&self, lang: &str, current_url: &str) -> Context {
         let mut ctx = self.base_of(lang);
-        self.place(&mut ctx, current_url);
+        self.place(&mut ctx, lang, current_url);
         ctx
     }
 
@@ -364,13 +364,9 @@ impl<'a> Shared<'a> {
     }
 
     /// The names of the base that depend on where the template renders.
-    fn place(&self, ctx: &mut Context, current_url: &str) {
+    fn place(&self, ctx: &mut Context, lang: &str, current_url: &str) {
         ctx.insert("current_url", current_url);
-        match self.nav_html(
-            ctx.get("lang").and_then(Value::as_str).unwrap_or(""),
-            current_url,
-            ctx,
-        ) {
+        match self.nav_html(lang, current_url, ctx) {
             Some(html) => ctx.insert("nav_html", html.as_str()),
             None => {
                 ctx.remove("nav_html");
@@ -522,7 +518,7 @@ impl<'a> Shared<'a> {
             .by_lang
             .entry(page.lang.clone())
             .or_insert_with(|| self.base_of(&page.lang));
-        self.place(ctx, &page.url);
+        self.place(ctx, &page.lang, &page.url);
         let section = self.section_of(page);
         let (prev, next) = self.listings.neighbours(index);
         let due = page.review_due(&site.config);
