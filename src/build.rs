@@ -197,11 +197,17 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         return Ok(report);
     }
 
+    // Each part of the pages is freed as soon as its last reader is done,
+    // and the freed memory handed back, so no stage holds what another
+    // needed: the sources and the folded text (the checks'), then the HTML
+    // (rendering's), then the blocks (the index's pages').
     site.release_sources();
+    site.release_folded();
     crate::memory::return_freed();
     // Pages stream into a staging folder as they render; it replaces the
     // output folder only once everything is written.
     let staging = Staging::new(&output_dir)?;
+    let put = |path: String, bytes: Vec<u8>| staging.put(&path, Content::Bytes(bytes));
     // An estimate: listings and tag pages come on top.
     let expected = site.included_pages().count() + site.assets.len() + theme.static_files.len();
     progress.start("render", Some(expected as u64));
@@ -217,10 +223,13 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     site.release_html();
     crate::memory::return_freed();
     progress.start("index", None);
-    search::index_into(&site, &|path, bytes| {
-        staging.put(&path, Content::Bytes(bytes))
-    })?;
+    let indexed = search::index_pages(&site, &put)?;
     stages.done("index");
+    site.release_text();
+    crate::memory::return_freed();
+    progress.start("terms", None);
+    search::index_terms(&site, indexed, &put)?;
+    stages.done("terms");
     report.files = staging.file_count();
     progress.start("write", None);
     staging.commit()?;

@@ -116,7 +116,8 @@ fn stage_label(stage: &str) -> &str {
         "load" => "Loading pages",
         "check" => "Checking guidance",
         "render" => "Rendering",
-        "index" => "Building the search index",
+        "index" => "Indexing pages",
+        "terms" => "Building the search index",
         "write" => "Writing",
         other => other,
     }

@@ -114,23 +114,47 @@ pub type Put<'a> = dyn Fn(String, Vec<u8>) -> crate::error::Result<()> + Sync + 
 /// Builds the index and hands each file to `put` as soon as it is made: the
 /// pages' fragments (the largest part) are never all held at once.
 pub fn index_into(site: &Site, put: &Put<'_>) -> crate::error::Result<()> {
-    let mut pages: Vec<&Page> = site
+    let indexed = index_pages(site, put)?;
+    index_terms(site, indexed, put)
+}
+
+/// What the first half of the index leaves for the second: each page's
+/// documents and distinct words, in index order.
+pub struct IndexedPages {
+    /// The site's page numbers; a page's position here is its id.
+    pages: Vec<usize>,
+    words: Vec<PageWords>,
+}
+
+/// The first half of the index, the one that reads the pages' text: every
+/// page's documents and words, and its fragment handed to `put`. The second
+/// half ([`index_terms`]) reads only each page's language, type, URL and
+/// tags, so `cmkb build` frees the pages' text in between.
+pub fn index_pages(site: &Site, put: &Put<'_>) -> crate::error::Result<IndexedPages> {
+    let mut pages: Vec<usize> = site
         .included_pages()
-        .map(|(_, p)| p)
-        .filter(|p| !p.is_section_index || p.doc.stats.words > 0)
+        .filter(|(_, p)| !p.is_section_index || p.doc.stats.words > 0)
+        .map(|(i, _)| i)
         .collect();
-    pages.sort_by(|a, b| {
+    pages.sort_by(|&a, &b| {
+        let (a, b) = (&site.pages[a], &site.pages[b]);
         (&a.lang, a.kind().unwrap_or(""), &a.url).cmp(&(&b.lang, b.kind().unwrap_or(""), &b.url))
     });
-
-    let mut per_page: Vec<PageWords> = pages
+    let words = pages
         .par_iter()
         .enumerate()
-        .map(|(id, page)| {
-            let (words, fragment) = documents(id as u32, page);
+        .map(|(id, &page)| {
+            let (words, fragment) = documents(id as u32, &site.pages[page]);
             put(format!("search/p/{id}.json"), fragment).map(|()| words)
         })
         .collect::<crate::error::Result<_>>()?;
+    Ok(IndexedPages { pages, words })
+}
+
+/// The second half of the index: postings, vocabulary and manifest.
+pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::error::Result<()> {
+    let pages: Vec<&Page> = indexed.pages.iter().map(|&i| &site.pages[i]).collect();
+    let mut per_page = indexed.words;
 
     // The documents go to the postings, each page's freed once its postings
     // are made (they and the postings were the largest part of the build's
@@ -433,12 +457,18 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
         meta.push_str(description);
     }
     add(0, 2, &fold(&meta));
+    // Folded block by block into one buffer, not through the document's
+    // cache: `cmkb build` frees that after the checks, and filling it again
+    // would hold every page's folded text at once.
+    let mut folded = String::new();
     for block in &page.doc.blocks {
         if matches!(block.kind, BlockKind::Heading | BlockKind::Code) {
             continue;
         }
         let slot = block.section.map(|h| slot_of[h]).unwrap_or(0);
-        add(slot, 3, &page.doc.folded(block));
+        folded.clear();
+        crate::slug::fold_into(&block.text, &mut folded);
+        add(slot, 3, &folded);
         let text = &mut sections[slot].text;
         if text.len() < FRAGMENT_CHARS * 2 {
             if !text.is_empty() {
