@@ -175,7 +175,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     stages.done_with("load", Some(site.included_pages().count() as u64));
 
     progress.start("check", None);
-    let diagnostics = checker.run(&site);
+    let diagnostics = checker.run_once(&mut site);
     stages.done("check");
 
     let mut report = BuildReport {
@@ -199,10 +199,10 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
 
     // Each part of the pages is freed as soon as its last reader is done,
     // and the freed memory handed back, so no stage holds what another
-    // needed: the sources and the folded text (the checks'), then the HTML
-    // (rendering's), then the blocks (the index's pages').
-    site.release_sources();
-    site.release_folded();
+    // needed: the sources, links and comments (the checks'; they freed the
+    // folded text as they went), then the HTML (rendering's), then the
+    // blocks (the index's pages').
+    site.release_checked();
     crate::memory::return_freed();
     // Pages stream into a staging folder as they render; it replaces the
     // output folder only once everything is written.

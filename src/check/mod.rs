@@ -274,6 +274,26 @@ impl Checker {
         self.finish(site, &pages, found, site.diagnostics.iter().cloned())
     }
 
+    /// [`Checker::run`] for a site checked once (`build`, `check`). The rules
+    /// of a page share its folded text, kept with the page's document while
+    /// they read it; nothing after the checks reads it, so it is freed batch
+    /// by batch instead of piling up for the whole site (56 MB at 10,000
+    /// pages). `serve` keeps its site between edits and calls `run`.
+    pub fn run_once(&self, site: &mut Site) -> Vec<Diagnostic> {
+        // Big enough that the batches' ends, where a core may wait for the
+        // other's last page, cost nothing measurable.
+        const BATCH: usize = 512;
+        let pages: Vec<usize> = site.included_pages().map(|(i, _)| i).collect();
+        let mut found = Vec::new();
+        for batch in pages.chunks(BATCH) {
+            found.append(&mut self.page_findings(site, batch));
+            for &i in batch {
+                site.pages[i].doc.release_folded();
+            }
+        }
+        self.finish(site, &pages, found, site.diagnostics.iter().cloned())
+    }
+
     /// What the rules find looking at each of `pages` alone, before
     /// suppressions and severities. They read only their page and the
     /// configuration, so `serve` keeps these between edits and runs them
@@ -411,7 +431,48 @@ pub fn check_site(
         today,
     };
     let output_dir = root.join(&config.output_dir);
-    let site = crate::build::load_site(root, config, &theme, &options, Some(output_dir), false)?;
-    let found = checker.run(&site);
+    let mut site =
+        crate::build::load_site(root, config, &theme, &options, Some(output_dir), false)?;
+    let found = checker.run_once(&mut site);
     Ok((found, checker))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::rules::tests::{load, page};
+
+    /// `build` and `check` run the rules in batches and free each batch's
+    /// folded text; `serve` runs them over the whole site at once. Over
+    /// three batches of pages, the two find the same things in the same order.
+    #[test]
+    fn checking_in_batches_finds_what_checking_at_once_finds() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("site.toml"), "").expect("site.toml");
+        let bodies = [
+            "# Spam\n\nYou must always delete spam immediately. Never reply.\n\n[guide](nope.md)",
+            "# Acoso\n\nSiempre hay que borrar el mensaje. Nunca respondas.\n\nLlama al +34 612 345 678.",
+            "# Bienvenida\n\nSaluda a cada persona nueva y pregúntale qué busca.",
+        ];
+        for i in 0..1100 {
+            let (lang, body) = match i % 3 {
+                0 => ("en", bodies[0]),
+                1 => ("es", bodies[1]),
+                _ => ("es", bodies[2]),
+            };
+            let path = dir.path().join(format!("content/p{}/page-{i}.md", i % 7));
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, page(lang, "playbook", "", body)).expect("write");
+        }
+        let (checker, mut site) = load(dir.path());
+        let at_once = checker.run(&site);
+        let in_batches = checker.run_once(&mut site);
+        let rules: std::collections::BTreeSet<&str> =
+            at_once.iter().map(|d| d.rule.as_str()).collect();
+        assert!(
+            rules.len() >= 3,
+            "too few rules fired to compare: {rules:?}"
+        );
+        assert!(at_once.len() > 1100, "{} findings", at_once.len());
+        assert_eq!(at_once, in_batches);
+    }
 }

@@ -177,31 +177,24 @@ pub struct Site {
 }
 
 impl Site {
-    /// Frees each page's source text once the pages are checked: findings
-    /// took their line numbers and lines by then, and rendering and the
-    /// search index read the parsed document only. The sources were a fifth
-    /// of the site in memory, and rendering and indexing come after the
-    /// checks, at the build's peak. (`serve` keeps its site whole: it checks
-    /// and renders again after each edit.)
-    pub fn release_sources(&mut self) {
+    /// Frees what only the checks read, once the pages are checked: each
+    /// page's source text (findings took their line numbers and lines by
+    /// then), its links (resolved into link slots at load), its comments and
+    /// anchors. The sources were a fifth of the site in memory, and rendering
+    /// and indexing come after the checks, at the build's peak. (`serve`
+    /// keeps its site whole: it checks and renders again after each edit.)
+    pub fn release_checked(&mut self) {
         for page in &mut self.pages {
             page.source.release();
+            page.doc.release_checked();
         }
     }
 
-    /// Frees each page's blocks and comments once the checks and the search
-    /// index's pages ([`crate::search::index_pages`]) have read them.
+    /// Frees each page's blocks once the checks and the search index's
+    /// pages ([`crate::search::index_pages`]) have read them.
     pub fn release_text(&mut self) {
         for page in &mut self.pages {
             page.doc.release_text();
-        }
-    }
-
-    /// Frees the folded text the checks kept for each page (56 MB at 10,000
-    /// pages); the index folds block by block as it goes.
-    pub fn release_folded(&mut self) {
-        for page in &mut self.pages {
-            page.doc.release_folded();
         }
     }
 

@@ -54,7 +54,7 @@ impl Source {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
-    /// Drops the text (see [`crate::content::Site::release_sources`]). What
+    /// Drops the text (see [`crate::content::Site::release_checked`]). What
     /// asks for a line afterwards gets line 1 and an empty line, never a panic.
     pub fn release(&mut self) {
         self.text = String::new();

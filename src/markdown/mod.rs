@@ -733,11 +733,18 @@ impl Document {
         std::borrow::Cow::Owned(slug::fold(&block.text))
     }
 
-    /// Drops the blocks, their folded text and the comments (see
+    /// Drops what only the checks read: links, comments, the anchor set
+    /// (see [`crate::content::Site::release_checked`]).
+    pub fn release_checked(&mut self) {
+        self.links = Vec::new();
+        self.comments = Vec::new();
+        self.anchors = std::sync::OnceLock::new();
+    }
+
+    /// Drops the blocks and their folded text (see
     /// [`crate::content::Site::release_text`]).
     pub fn release_text(&mut self) {
         self.blocks = Vec::new();
-        self.comments = Vec::new();
         self.folded = std::sync::OnceLock::new();
     }
 

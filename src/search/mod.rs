@@ -203,39 +203,55 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
         vocabulary.entry(word).or_default().insert(stem.as_str());
     }
 
-    // Postings: stem → (doc, term frequency per field).
-    let mut postings: Vec<Vec<(u32, [u16; 4])>> = vec![Vec::new(); stem_names.len()];
+    // Each document's words become its stems, the words of one stem
+    // (`modera`, `moderar`) adding up: in place, page by page in parallel.
+    let mut page_docs = page_docs;
+    page_docs
+        .par_iter_mut()
+        .zip(&page_word_ids)
+        .for_each(|(docs, ids)| {
+            for doc in docs {
+                for (word, _) in doc.tf.iter_mut() {
+                    *word = stem_of_word[ids[*word as usize] as usize];
+                }
+                doc.tf.sort_unstable_by_key(|(stem, _)| *stem);
+                doc.tf.dedup_by(|next, kept| {
+                    if next.0 != kept.0 {
+                        return false;
+                    }
+                    for (total, more) in kept.1.iter_mut().zip(next.1) {
+                        *total = total.saturating_add(more);
+                    }
+                    true
+                });
+            }
+        });
+    drop(page_word_ids);
+
+    // Postings: stem → (doc, term frequency per field). Each list is made at
+    // its final size: grown by pushing, the lists had a third more room than
+    // they used, and their outgrown buffers were left as holes in the heap.
+    let mut lengths = vec![0usize; stem_names.len()];
+    for doc in page_docs.iter().flatten() {
+        for (stem, _) in &doc.tf {
+            lengths[*stem as usize] += 1;
+        }
+    }
+    let mut postings: Vec<Vec<(u32, [u16; 4])>> =
+        lengths.into_iter().map(Vec::with_capacity).collect();
     let mut total_lens = [0f64; 4];
     // By document id: a page's 64 slots, most of them unused, cost less than
     // hashing every posting's id.
     let mut doc_lens: Vec<[u32; 4]> = vec![[0; 4]; pages.len() << SECTION_BITS];
     let mut doc_count = 0usize;
-    let mut by_stem: Vec<(u32, [u16; 4])> = Vec::new();
-    for (docs, ids) in page_docs.into_iter().zip(&page_word_ids) {
+    for docs in page_docs {
         for doc in &docs {
             doc_count += 1;
             for (f, len) in doc.lens.iter().enumerate() {
                 total_lens[f] += f64::from(*len);
             }
             doc_lens[doc.id as usize] = doc.lens;
-            // Words of one stem (`modera`, `moderar`) add up.
-            by_stem.clear();
-            by_stem.extend(
-                doc.tf
-                    .iter()
-                    .map(|(w, tf)| (stem_of_word[ids[*w as usize] as usize], *tf)),
-            );
-            by_stem.sort_unstable_by_key(|(stem, _)| *stem);
-            let mut i = 0;
-            while i < by_stem.len() {
-                let (stem, mut tf) = by_stem[i];
-                i += 1;
-                while i < by_stem.len() && by_stem[i].0 == stem {
-                    for (total, more) in tf.iter_mut().zip(by_stem[i].1) {
-                        *total = total.saturating_add(more);
-                    }
-                    i += 1;
-                }
+            for &(stem, tf) in &doc.tf {
                 postings[stem as usize].push((doc.id, tf));
             }
         }

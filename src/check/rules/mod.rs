@@ -80,7 +80,7 @@ pub(crate) mod tests {
     //! findings of one rule.
 
     use crate::check::Checker;
-    use crate::content::{self, Audience, LoadOptions};
+    use crate::content::{self, Audience, LoadOptions, Site};
     use crate::{Config, Diagnostic};
 
     /// A page with front matter: `title`, `type` (unless empty), `lang` and
@@ -109,10 +109,21 @@ pub(crate) mod tests {
             std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
             std::fs::write(full, text).expect("write");
         }
-        let config = Config::load(dir.path()).expect("config");
+        let (checker, site) = load(dir.path());
+        checker
+            .run(&site)
+            .into_iter()
+            .filter(|d| d.rule == rule)
+            .collect()
+    }
+
+    /// The site in `root`, every page included, as `cmkb check` sees it on
+    /// 2026-11-25, and a checker configured by its `site.toml`.
+    pub fn load(root: &std::path::Path) -> (Checker, Site) {
+        let config = Config::load(root).expect("config");
         let checker = Checker::new(&config).expect("checker");
         let site = content::load(
-            dir.path(),
+            root,
             config,
             LoadOptions {
                 audience: Audience {
@@ -126,11 +137,7 @@ pub(crate) mod tests {
             },
         )
         .expect("load");
-        checker
-            .run(&site)
-            .into_iter()
-            .filter(|d| d.rule == rule)
-            .collect()
+        (checker, site)
     }
 
     pub fn check(rule: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
