@@ -175,7 +175,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     stages.done_with("load", Some(site.included_pages().count() as u64));
 
     progress.start("check", None);
-    let diagnostics = checker.run_once(&mut site);
+    let diagnostics = checker.run(&mut site);
     stages.done("check");
 
     let mut report = BuildReport {

@@ -313,16 +313,16 @@ fn checking_alone_finds_exactly_what_the_build_finds() {
         today: "2027-03-10".parse().unwrap(),
     };
     let out = Some(root.join("public"));
-    let built =
+    let mut built =
         cmkb::build::load_site(root, config.clone(), &theme, &options, out.clone(), true).unwrap();
-    let checked = cmkb::build::load_site(root, config, &theme, &options, out, false).unwrap();
+    let mut checked = cmkb::build::load_site(root, config, &theme, &options, out, false).unwrap();
     assert!(built
         .pages
         .iter()
         .all(|p| !p.doc.html.is_empty() || p.doc.blocks.is_empty()));
     assert!(checked.pages.iter().all(|p| p.doc.html.is_empty()));
-    let findings = |site| format!("{:#?}", checker.run(site));
-    let (with_html, without) = (findings(&built), findings(&checked));
+    let findings = |site: &mut cmkb::content::Site| format!("{:#?}", checker.run(site));
+    let (with_html, without) = (findings(&mut built), findings(&mut checked));
     assert!(
         with_html.len() > 1000,
         "the example has findings to compare"

@@ -268,18 +268,13 @@ impl Checker {
 
     /// Runs every rule over the site's included pages, adds the site's own
     /// load diagnostics, applies suppressions and severities, and sorts.
-    pub fn run(&self, site: &Site) -> Vec<Diagnostic> {
-        let pages: Vec<usize> = site.included_pages().map(|(i, _)| i).collect();
-        let found = self.page_findings(site, &pages);
-        self.finish(site, &pages, found, site.diagnostics.iter().cloned())
-    }
-
-    /// [`Checker::run`] for a site checked once (`build`, `check`). The rules
-    /// of a page share its folded text, kept with the page's document while
-    /// they read it; nothing after the checks reads it, so it is freed batch
-    /// by batch instead of piling up for the whole site (56 MB at 10,000
-    /// pages). `serve` keeps its site between edits and calls `run`.
-    pub fn run_once(&self, site: &mut Site) -> Vec<Diagnostic> {
+    ///
+    /// The rules of a page share its folded text, kept with the page's
+    /// document while they read it; nothing after the checks reads it, so it
+    /// is freed batch by batch instead of piling up for the whole site (56 MB
+    /// at 10,000 pages). `serve`, which keeps its site between edits, calls
+    /// [`Checker::page_findings`] and [`Checker::finish`] itself.
+    pub fn run(&self, site: &mut Site) -> Vec<Diagnostic> {
         // Big enough that the batches' ends, where a core may wait for the
         // other's last page, cost nothing measurable.
         const BATCH: usize = 512;
@@ -433,7 +428,7 @@ pub fn check_site(
     let output_dir = root.join(&config.output_dir);
     let mut site =
         crate::build::load_site(root, config, &theme, &options, Some(output_dir), false)?;
-    let found = checker.run_once(&mut site);
+    let found = checker.run(&mut site);
     Ok((found, checker))
 }
 
@@ -442,8 +437,9 @@ mod tests {
     use crate::check::rules::tests::{load, page};
 
     /// `build` and `check` run the rules in batches and free each batch's
-    /// folded text; `serve` runs them over the whole site at once. Over
-    /// three batches of pages, the two find the same things in the same order.
+    /// folded text; `serve` finds each page's findings, then finishes, over
+    /// the whole site at once. Over three batches of pages, the two find the
+    /// same things in the same order.
     #[test]
     fn checking_in_batches_finds_what_checking_at_once_finds() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -464,8 +460,10 @@ mod tests {
             std::fs::write(path, page(lang, "playbook", "", body)).expect("write");
         }
         let (checker, mut site) = load(dir.path());
-        let at_once = checker.run(&site);
-        let in_batches = checker.run_once(&mut site);
+        let pages: Vec<usize> = site.included_pages().map(|(i, _)| i).collect();
+        let found = checker.page_findings(&site, &pages);
+        let at_once = checker.finish(&site, &pages, found, site.diagnostics.iter().cloned());
+        let in_batches = checker.run(&mut site);
         let rules: std::collections::BTreeSet<&str> =
             at_once.iter().map(|d| d.rule.as_str()).collect();
         assert!(

@@ -159,7 +159,7 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
     // The documents go to the postings, each page's freed once its postings
     // are made (they and the postings were the largest part of the build's
     // peak, held together); the words stay, borrowed by the vocabulary.
-    let page_docs: Vec<Vec<Doc>> = per_page
+    let mut page_docs: Vec<Vec<Doc>> = per_page
         .iter_mut()
         .map(|p| std::mem::take(&mut p.docs))
         .collect();
@@ -205,7 +205,6 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
 
     // Each document's words become its stems, the words of one stem
     // (`modera`, `moderar`) adding up: in place, page by page in parallel.
-    let mut page_docs = page_docs;
     page_docs
         .par_iter_mut()
         .zip(&page_word_ids)

@@ -109,9 +109,9 @@ pub(crate) mod tests {
             std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
             std::fs::write(full, text).expect("write");
         }
-        let (checker, site) = load(dir.path());
+        let (checker, mut site) = load(dir.path());
         checker
-            .run(&site)
+            .run(&mut site)
             .into_iter()
             .filter(|d| d.rule == rule)
             .collect()
