@@ -107,7 +107,7 @@ pub fn render_site(
                         &ctx.term(taxonomy, term),
                         &term.url,
                     )?;
-                    sink.put(&term.output_path, Content::Bytes(html.into_bytes()))
+                    sink.put(&term.output_path, Content::Bytes(html))
                 })
             })
         },
@@ -115,18 +115,18 @@ pub fn render_site(
             site_wide(site, theme, tera, listings, &ctx)
                 .par_iter()
                 .map(|job| job())
-                .collect::<Result<Vec<(String, String)>>>()
+                .collect::<Result<Vec<(String, Vec<u8>)>>>()
         },
     );
     terms?;
-    for (path, text) in singles? {
-        sink.put(&path, Content::Bytes(text.into_bytes()))?;
+    for (path, bytes) in singles? {
+        sink.put(&path, Content::Bytes(bytes))?;
     }
     Ok(())
 }
 
-/// A page made once per site or language: its path and text.
-type SiteWideJob<'a> = Box<dyn Fn() -> Result<(String, String)> + Send + Sync + 'a>;
+/// A page made once per site or language: its path and bytes.
+type SiteWideJob<'a> = Box<dyn Fn() -> Result<(String, Vec<u8>)> + Send + Sync + 'a>;
 
 /// The pages made once per site or language, in the order they reach the
 /// sink.
@@ -172,13 +172,19 @@ fn site_wide<'a>(
         Ok(("404.html".to_string(), html))
     }));
     jobs.push(Box::new(move || {
-        Ok(("sitemap.xml".to_string(), feeds::sitemap(site, listings)))
+        Ok((
+            "sitemap.xml".to_string(),
+            feeds::sitemap(site, listings).into_bytes(),
+        ))
     }));
     jobs.push(Box::new(move || {
-        Ok(("atom.xml".to_string(), feeds::atom(site, listings)))
+        Ok((
+            "atom.xml".to_string(),
+            feeds::atom(site, listings).into_bytes(),
+        ))
     }));
     jobs.push(Box::new(move || {
-        Ok(("robots.txt".to_string(), feeds::robots(site)))
+        Ok(("robots.txt".to_string(), feeds::robots(site).into_bytes()))
     }));
     jobs
 }
@@ -231,7 +237,7 @@ fn render_page(
         ctx.page(index, scratch),
         &page.source.path.display().to_string(),
     )?;
-    sink.put(&page.output_path, Content::Bytes(html.into_bytes()))
+    sink.put(&page.output_path, Content::Bytes(html))
 }
 
 fn render_variant(
@@ -247,7 +253,7 @@ fn render_variant(
         "section.html"
     };
     let html = render_one(tera, theme, template, &ctx.section(variant), &variant.url)?;
-    sink.put(&variant.output_path, Content::Bytes(html.into_bytes()))
+    sink.put(&variant.output_path, Content::Bytes(html))
 }
 
 /// Compiles the theme's templates (site overrides already applied).
@@ -284,19 +290,25 @@ fn failing_template(e: &tera::Error, theme: &Theme) -> String {
         .unwrap_or_else(|| "the templates".into())
 }
 
+/// Room for a typical page, so rendering one does not grow its buffer five times.
+const RENDER_BUFFER: usize = 16 * 1024;
+
 fn render_one(
     tera: &Tera,
     theme: &Theme,
     template: &str,
     context: &tera::Context,
     what: &str,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     if !theme.templates.contains_key(template) {
         return Err(Error::Template(format!(
             "{what} asks for the template `{template}`, which does not exist; add templates/{template} or fix `template` in its front matter"
         )));
     }
-    tera.render(template, context).map_err(|e| {
+    // Straight into bytes: `Tera::render` starts from a 2 KB buffer and
+    // checks the finished text is UTF-8, which it is by construction.
+    let mut html = Vec::with_capacity(RENDER_BUFFER);
+    tera.render_to(template, context, &mut html).map_err(|e| {
         let shown = theme
             .templates
             .get(template)
@@ -306,7 +318,8 @@ fn render_one(
             "template error in {shown} while rendering {what}: {}",
             error_chain(&e)
         ))
-    })
+    })?;
+    Ok(html)
 }
 
 /// Escapes what HTML needs escaped and nothing more: Tera's default also

@@ -25,7 +25,9 @@ pub mod tokenize;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -87,6 +89,24 @@ impl PageWords {
     }
 }
 
+/// A thread's tables for numbering a page's words, kept from page to page so
+/// they are sized once.
+#[derive(Default)]
+struct Counter {
+    /// Word number by word; the words themselves are the page's `PageWords`
+    /// text, so a word costs no string of its own.
+    numbers: hashbrown::HashTable<u32>,
+    /// Per word: the slot it was last counted in and its place in that
+    /// slot's list (`u32::MAX`: not yet counted).
+    last: Vec<(u32, u32)>,
+}
+
+/// Word `id` of a page's words, kept end to end in `text`.
+fn word_at<'a>(text: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let start = if id == 0 { 0 } else { ends[id as usize - 1] };
+    &text[start as usize..ends[id as usize] as usize]
+}
+
 struct Section {
     anchor: String,
     heading: String,
@@ -143,8 +163,8 @@ pub fn index_pages(site: &Site, put: &Put<'_>) -> crate::error::Result<IndexedPa
     let words = pages
         .par_iter()
         .enumerate()
-        .map(|(id, &page)| {
-            let (words, fragment) = documents(id as u32, &site.pages[page]);
+        .map_init(Counter::default, |counter, (id, &page)| {
+            let (words, fragment) = documents(id as u32, &site.pages[page], counter);
             put(format!("search/p/{id}.json"), fragment).map(|()| words)
         })
         .collect::<crate::error::Result<_>>()?;
@@ -405,7 +425,7 @@ fn stem_lang(lang: &str) -> &'static str {
 
 /// A page's documents: the intro (with the page's tags and description) and
 /// one per heading.
-fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
+fn documents(page_id: u32, page: &Page, counter: &mut Counter) -> (PageWords, Vec<u8>) {
     let headings: Vec<usize> = page
         .doc
         .headings
@@ -420,11 +440,10 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
         slot_of[h] = (k + 1).min(MAX_SECTION);
     }
     let slots = (headings.len() + 1).min(MAX_SECTION + 1);
-    let mut local: FxHashMap<String, u32> = FxHashMap::default();
     // The page's distinct words, end to end, as `PageWords` keeps them.
     let mut words_text = String::new();
     let mut ends: Vec<u32> = Vec::new();
-    let mut tfs: Vec<FxHashMap<u32, [u16; 4]>> = vec![FxHashMap::default(); slots];
+    let mut tfs: Vec<Vec<(u32, [u16; 4])>> = vec![Vec::new(); slots];
     let mut lens = vec![[0u32; 4]; slots];
     let mut sections: Vec<Section> = (0..slots)
         .map(|slot| {
@@ -440,23 +459,40 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
             }
         })
         .collect();
+    counter.numbers.clear();
+    counter.last.clear();
+    let Counter { numbers, last } = counter;
     let mut add = |slot: usize, field: usize, folded: &str| {
         each_folded_word(folded, |word| {
             lens[slot][field] += 1;
             if is_stop_word(word) {
                 return;
             }
-            let id = match local.get(word) {
+            let hash = FxBuildHasher.hash_one(word);
+            let id = match numbers.find(hash, |&id| word_at(&words_text, &ends, id) == word) {
                 Some(&id) => id,
                 None => {
                     let id = ends.len() as u32;
-                    local.insert(word.to_string(), id);
                     words_text.push_str(word);
                     ends.push(words_text.len() as u32);
+                    last.push((u32::MAX, 0));
+                    numbers.insert_unique(hash, id, |&id| {
+                        FxBuildHasher.hash_one(word_at(&words_text, &ends, id))
+                    });
                     id
                 }
             };
-            let tf = tfs[slot].entry(id).or_default();
+            // Counted where it was last counted, or a new entry; a slot
+            // visited again (the title is counted in every slot first) may
+            // list a word twice, which the merge below adds up.
+            let list = &mut tfs[slot];
+            let (last_slot, at) = &mut last[id as usize];
+            if *last_slot != slot as u32 {
+                *last_slot = slot as u32;
+                *at = list.len() as u32;
+                list.push((id, [0; 4]));
+            }
+            let tf = &mut list[*at as usize].1;
             tf[field] = tf[field].saturating_add(1);
         });
     };
@@ -501,9 +537,18 @@ fn documents(page_id: u32, page: &Page) -> (PageWords, Vec<u8>) {
         .into_iter()
         .zip(lens)
         .enumerate()
-        .map(|(slot, (tf, lens))| {
-            let mut tf: Vec<(u32, [u16; 4])> = tf.into_iter().collect();
+        .map(|(slot, (mut tf, lens))| {
             tf.sort_unstable_by_key(|(w, _)| *w);
+            tf.dedup_by(|next, kept| {
+                if next.0 != kept.0 {
+                    return false;
+                }
+                for (total, more) in kept.1.iter_mut().zip(next.1) {
+                    *total = total.saturating_add(more);
+                }
+                true
+            });
+            tf.shrink_to_fit();
             Doc {
                 id: (page_id << SECTION_BITS) | slot as u32,
                 lens,
