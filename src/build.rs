@@ -200,7 +200,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // Each part of the pages is freed as soon as its last reader is done,
     // and the freed memory handed back, so no stage holds what another
     // needed: the sources, links and comments (the checks'; they freed the
-    // folded text as they went), then the HTML (rendering's), then the
+    // folded text as they went), then the HTML (the pages' and sections'
+    // rendering, before the tag pages and dashboards render), then the
     // blocks (the index's pages').
     site.release_checked();
     crate::memory::return_freed();
@@ -211,17 +212,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // An estimate: listings and tag pages come on top.
     let expected = site.included_pages().count() + site.assets.len() + theme.static_files.len();
     progress.start("render", Some(expected as u64));
-    render::render_into(
-        &site,
-        &theme,
-        &Counted {
-            inner: &staging,
-            progress,
-        },
-    )?;
-    stages.done_with("render", Some(staging.file_count() as u64));
+    let counted = Counted {
+        inner: &staging,
+        progress,
+    };
+    let tera = render::templates(&theme)?;
+    let listings = render::Listings::new(&site);
+    render::render_content(&site, &theme, &tera, &listings, &counted)?;
     site.release_html();
     crate::memory::return_freed();
+    render::render_site_wide(&site, &theme, &tera, &listings, &counted)?;
+    drop(listings);
+    stages.done_with("render", Some(staging.file_count() as u64));
     progress.start("index", None);
     let indexed = search::index_pages(&site, &put)?;
     stages.done("index");

@@ -61,6 +61,19 @@ pub fn render_site(
     listings: &Listings,
     sink: &dyn Sink,
 ) -> Result<()> {
+    render_content(site, theme, tera, listings, sink)?;
+    render_site_wide(site, theme, tera, listings, sink)
+}
+
+/// The first half of [`render_site`]: content assets, theme and `static/`
+/// files, pages and section pages — all that reads the pages' HTML.
+pub fn render_content(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    listings: &Listings,
+    sink: &dyn Sink,
+) -> Result<()> {
     let ctx = context::Shared::new(site, theme, listings).with_tera(tera);
 
     for asset in &site.assets {
@@ -89,7 +102,21 @@ pub fn render_site(
     listings
         .variants
         .par_iter()
-        .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))?;
+        .try_for_each(|variant| render_variant(&ctx, tera, theme, variant, sink))
+}
+
+/// The second half of [`render_site`]: tag pages and the pages made once per
+/// site or language. None reads a page's HTML, so `cmkb build` frees the HTML
+/// before making them — the dashboards and tag pages list every page, and
+/// were the largest moment of rendering.
+pub fn render_site_wide(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    listings: &Listings,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let ctx = context::Shared::new(site, theme, listings).with_tera(tera);
     // Tag pages stream out in parallel; at the same time, the pages made
     // once per site or language (taxonomy lists, search pages, dashboards,
     // 404, sitemap, feed, robots) render in parallel too — the dashboards
