@@ -202,6 +202,27 @@ fn an_unreadable_file() {
 }
 
 #[test]
+fn a_page_too_large_to_be_a_page_is_refused_before_it_is_read() {
+    let site = Fixture::site().file("content/good.md", "+++\ntitle = \"Bien\"\n+++\nTexto.\n");
+    site.build().ok();
+    let before = site.snapshot("public");
+    // Sparse: 5 GiB that take no disk and, refused by size, no memory.
+    let huge = std::fs::File::create(site.path("content/export.md")).unwrap();
+    huge.set_len(5 << 30).unwrap();
+    site.build()
+        .fails_with(1)
+        .says("error[read-error]")
+        .says("content/export.md")
+        .says("5368709120 bytes")
+        .says("split it into several pages");
+    assert_eq!(
+        before,
+        site.snapshot("public"),
+        "the previous site must be intact"
+    );
+}
+
+#[test]
 fn a_broken_internal_link_names_file_line_and_target() {
     breaks(
         "content/bad.md",

@@ -436,7 +436,7 @@ pub fn section_blocks(page: &Page, heading: usize) -> impl Iterator<Item = &Bloc
         .map(|p| heading + 1 + p);
     page.doc.blocks.iter().filter(move |b| {
         b.kind != BlockKind::Heading
-            && b.section
+            && b.section()
                 .is_some_and(|s| s >= heading && end.is_none_or(|e| s < e))
     })
 }
@@ -446,7 +446,7 @@ pub fn section_blocks(page: &Page, heading: usize) -> impl Iterator<Item = &Bloc
 /// is looked up again in the source from the block's start.
 pub fn locate(page: &Page, block: &Block, keyword: &str) -> (usize, usize) {
     let source = &page.source.text;
-    let span_end = (block.offset + block.text.len() * 2 + 64).min(source.len());
+    let span_end = (block.offset + page.doc.text(block).len() * 2 + 64).min(source.len());
     let mut end = span_end;
     while !source.is_char_boundary(end) {
         end -= 1;

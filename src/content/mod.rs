@@ -547,6 +547,34 @@ fn is_index_file(rel: &str, config: &Config) -> bool {
 
 /// Reads one Markdown file and parses it. Per-file problems that leave no page
 /// (unreadable, not UTF-8, unparsable front matter) come back as diagnostics.
+/// The largest page cmkb reads: a page's positions are kept as 32-bit
+/// numbers, and a file this size is data, not a page.
+pub const MAX_PAGE_BYTES: u64 = u32::MAX as u64;
+
+enum ReadError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+/// Reads a file, refusing one over [`MAX_PAGE_BYTES`] before reading it.
+fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let len = file.metadata().map_err(ReadError::Io)?.len();
+    if len > MAX_PAGE_BYTES {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // `take`: a file that grows while it is read stays within the bound.
+    file.take(MAX_PAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_PAGE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 fn read_page(
     root: &Path,
     rel: &str,
@@ -555,14 +583,23 @@ fn read_page(
     html: bool,
 ) -> std::result::Result<Page, Vec<Diagnostic>> {
     let shown = display_path(root, abs);
-    let bytes = std::fs::read(abs).map_err(|e| {
-        vec![Diagnostic::new(
-            "read-error",
-            Severity::Error,
-            &shown,
-            format!("cannot read this file: {e}"),
-        )
-        .help("check the file's permissions; cmkb needs to read every page")]
+    let bytes = read_bounded(abs).map_err(|e| {
+        vec![match e {
+            ReadError::Io(e) => Diagnostic::new(
+                "read-error",
+                Severity::Error,
+                &shown,
+                format!("cannot read this file: {e}"),
+            )
+            .help("check the file's permissions; cmkb needs to read every page"),
+            ReadError::TooLarge(len) => Diagnostic::new(
+                "read-error",
+                Severity::Error,
+                &shown,
+                format!("this file is {len} bytes; a page can be at most {MAX_PAGE_BYTES} bytes (4 GiB)"),
+            )
+            .help("split it into several pages, or move it out of the content folder if it is data rather than a page"),
+        }]
     })?;
     let text = decode(bytes).map_err(|(line, what)| {
         vec![Diagnostic::new("read-error", Severity::Error, &shown, format!("this file is not UTF-8 text ({what})"))

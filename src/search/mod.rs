@@ -516,16 +516,16 @@ fn documents(page_id: u32, page: &Page, counter: &mut Counter) -> (PageWords, Ve
         if matches!(block.kind, BlockKind::Heading | BlockKind::Code) {
             continue;
         }
-        let slot = block.section.map(|h| slot_of[h]).unwrap_or(0);
+        let slot = block.section().map(|h| slot_of[h]).unwrap_or(0);
         folded.clear();
-        crate::slug::fold_into(&block.text, &mut folded);
+        crate::slug::fold_into(page.doc.text(block), &mut folded);
         add(slot, 3, &folded);
         let text = &mut sections[slot].text;
         if text.len() < FRAGMENT_CHARS * 2 {
             if !text.is_empty() {
                 text.push(' ');
             }
-            text.push_str(&block.text);
+            text.push_str(page.doc.text(block));
         }
     }
     for section in &mut sections {

@@ -296,7 +296,7 @@ impl Rule for BusinessOverCommunity {
                     continue;
                 }
                 let (at, width) = locate(page, block, keyword);
-                let said = quote(&block.text, keyword);
+                let said = quote(page.doc.text(block), keyword);
                 let end = at
                     + page.source.text[at..]
                         .chars()

@@ -501,7 +501,7 @@ fn rule_in(page: &Page, block: &Block) -> Option<(&'static str, String)> {
         return None;
     }
     let folded_sentences = sentences(&folded);
-    let original_sentences = sentences(&block.text);
+    let original_sentences = sentences(page.doc.text(block));
     for (i, sentence) in folded_sentences.iter().enumerate() {
         if any_word(sentence, NOT_RULES).is_some() {
             continue;
@@ -514,7 +514,7 @@ fn rule_in(page: &Page, block: &Block) -> Option<(&'static str, String)> {
             let original = original_sentences
                 .get(i)
                 .copied()
-                .unwrap_or(block.text.as_str());
+                .unwrap_or(page.doc.text(block));
             return Some((keyword, excerpt(original)));
         }
     }
@@ -571,7 +571,7 @@ fn explained(page: &Page, block: &Block) -> bool {
     page.doc
         .blocks
         .iter()
-        .filter(|b| b.section == block.section && b.kind != BlockKind::Code)
+        .filter(|b| b.section() == block.section() && b.kind != BlockKind::Code)
         .any(|b| any_word(&page.doc.folded(b), REASONS).is_some())
 }
 

@@ -239,7 +239,7 @@ impl Decoration {
                 .blocks
                 .iter()
                 .filter(|b| b.kind != BlockKind::Code)
-                .map(|b| emoji_count(&b.text))
+                .map(|b| emoji_count(doc.text(b)))
                 .sum(),
             rules: doc.stats.rules,
             empty: doc.stats.empty_items + empty_table_cells(page),
@@ -369,8 +369,14 @@ fn is_substantive_checklist(check: &PageCheck<'_>) -> bool {
     let min_words = check
         .settings
         .number("checklist_min_words_per_item", CHECKLIST_MIN_WORDS_PER_ITEM);
-    let item_words: usize = items.iter().map(|b| word_count(&b.text)).sum();
-    let all_words: usize = prose.iter().map(|b| word_count(&b.text)).sum();
+    let item_words: usize = items
+        .iter()
+        .map(|b| word_count(check.page.doc.text(b)))
+        .sum();
+    let all_words: usize = prose
+        .iter()
+        .map(|b| word_count(check.page.doc.text(b)))
+        .sum();
     items.len() as f64 >= min_items
         && item_words * 2 >= all_words
         && item_words as f64 >= min_words * items.len() as f64
@@ -409,8 +415,8 @@ fn placeholders(check: &mut PageCheck<'_>) {
         // In a heading written in capitals ("TODO LO QUE NECESITAS SABER")
         // a capital "TODO" is just a word.
         let tokens = if has_capitals
-            && has_any_word(&block.text, CAPITAL_TOKENS)
-            && !shouting(&block.text)
+            && has_any_word(page.doc.text(block), CAPITAL_TOKENS)
+            && !shouting(page.doc.text(block))
         {
             CAPITAL_TOKENS
         } else {
@@ -426,10 +432,11 @@ fn placeholders(check: &mut PageCheck<'_>) {
         if has_phrases {
             for phrase in words_in(&folded, PHRASES) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, quote(&block.text, phrase)));
+                found.push((at, width, quote(page.doc.text(block), phrase)));
             }
         }
-        let short = (has_slots || has_short) && word_count(&block.text) <= SHORT_BLOCK_WORDS;
+        let short =
+            (has_slots || has_short) && word_count(page.doc.text(block)) <= SHORT_BLOCK_WORDS;
         let slots = if has_slots {
             words_in(&folded, SLOT_PHRASES)
         } else {
@@ -438,13 +445,13 @@ fn placeholders(check: &mut PageCheck<'_>) {
         for phrase in slots {
             if fills_slot(&folded, phrase, short) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, quote(&block.text, phrase)));
+                found.push((at, width, quote(page.doc.text(block), phrase)));
             }
         }
         if short && has_short {
             for phrase in words_in(&folded, SHORT_BLOCK_PHRASES) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, quote(&block.text, phrase)));
+                found.push((at, width, quote(page.doc.text(block), phrase)));
             }
         }
         // A fill-in is the point of a template, and of a message quoted
@@ -518,9 +525,9 @@ fn locate_exact(page: &Page, block: &Block, token: &str) -> Option<(usize, usize
             .find(|(i, _)| at_word_boundary(text, *i, token.len()))
             .map(|(i, _)| i)
     };
-    has(&block.text)?;
+    has(page.doc.text(block))?;
     let source = &page.source.text;
-    let mut end = (block.offset + block.text.len() * 2 + 64).min(source.len());
+    let mut end = (block.offset + page.doc.text(block).len() * 2 + 64).min(source.len());
     while !source.is_char_boundary(end) {
         end -= 1;
     }
@@ -640,7 +647,7 @@ fn prose_words(page: &Page) -> usize {
             BlockKind::Code => is_directive(page, b),
             BlockKind::Heading => false,
         })
-        .map(|b| words_of_prose(&b.text))
+        .map(|b| words_of_prose(page.doc.text(b)))
         .sum()
 }
 

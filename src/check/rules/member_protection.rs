@@ -379,7 +379,7 @@ fn reporting_heading(page: &Page) -> Option<usize> {
         .iter()
         .filter(|b| !matches!(b.kind, BlockKind::Code | BlockKind::Heading))
         .find(|b| any_word(&page.doc.folded(b), REPORTING).is_some())
-        .and_then(|b| b.section)
+        .and_then(|b| b.section())
         .and_then(|s| headings.get(s))
         .filter(|h| !h.is_title);
     by_text

@@ -217,8 +217,8 @@ impl Rule for PersonalData {
             );
         };
         for block in &page.doc.blocks {
-            for found in scan(&block.text, &allow) {
-                let raw = &block.text[found.start..found.end];
+            for found in scan(page.doc.text(block), &allow) {
+                let raw = &page.doc.text(block)[found.start..found.end];
                 let offset = locate_raw(&page.source.text, block, raw);
                 report(check, offset, &found, raw);
             }
