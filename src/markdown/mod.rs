@@ -496,7 +496,7 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
                             continue;
                         }
                         if !matches!(open.kind, BlockKind::Code | BlockKind::Heading) {
-                            doc.stats.words += text.split_whitespace().count();
+                            doc.stats.words += slug::count_words(text);
                         }
                         // Within the file's length, which the loader keeps
                         // under 4 GiB; saturating, a text past it would read
