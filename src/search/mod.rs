@@ -186,25 +186,42 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
         .iter_mut()
         .map(|p| std::mem::take(&mut p.docs))
         .collect();
-    // Number every distinct (language, word) once, then stem each once.
+    // Number every distinct (language, word) once, then stem each once. Runs
+    // of pages number their words in parallel, each on its own; their numbers
+    // are then merged in page order, which numbers every word where it first
+    // appears, as numbering them one page after another would.
+    let run = per_page
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    let mut runs: Vec<Numbered<'_>> = per_page
+        .par_chunks(run)
+        .zip(pages.par_chunks(run))
+        .map(|(words, pages)| number_words(words, pages))
+        .collect();
     let mut word_ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
     let mut distinct: Vec<(&str, &str)> = Vec::new();
-    let page_word_ids: Vec<Vec<u32>> = per_page
+    let global: Vec<Vec<u32>> = runs
         .iter()
-        .zip(&pages)
-        .map(|(words, page)| {
-            let lang = stem_lang(&page.lang);
-            words
-                .words()
-                .map(|w| {
-                    *word_ids.entry((lang, w)).or_insert_with(|| {
-                        distinct.push((lang, w));
+        .map(|run| {
+            run.distinct
+                .iter()
+                .map(|&word| {
+                    *word_ids.entry(word).or_insert_with(|| {
+                        distinct.push(word);
                         (distinct.len() - 1) as u32
                     })
                 })
                 .collect()
         })
         .collect();
+    drop(word_ids);
+    runs.par_iter_mut().zip(&global).for_each(|(run, global)| {
+        for id in run.page_word_ids.iter_mut().flatten() {
+            *id = global[*id as usize];
+        }
+    });
+    let page_word_ids: Vec<Vec<u32>> = runs.into_iter().flat_map(|run| run.page_word_ids).collect();
     let stemmers = Stemmers::default();
     let stems: Vec<String> = distinct
         .par_iter()
@@ -438,6 +455,39 @@ fn bm25f(tf: [u16; 4], lens: [u32; 4], idf: f64, averages: &[f64; 4]) -> u32 {
         .sum();
     let score = idf * weighted * (K1 + 1.0) / (K1 + weighted);
     (score * 10.0).round().max(1.0) as u32
+}
+
+/// A run of pages' words, numbered within the run.
+struct Numbered<'a> {
+    /// Each distinct (language, word), in the order it first appears.
+    distinct: Vec<(&'a str, &'a str)>,
+    /// Per page, its words' numbers in `distinct`.
+    page_word_ids: Vec<Vec<u32>>,
+}
+
+fn number_words<'a>(words: &'a [PageWords], pages: &[&Page]) -> Numbered<'a> {
+    let mut ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+    let mut distinct = Vec::new();
+    let page_word_ids = words
+        .iter()
+        .zip(pages)
+        .map(|(words, page)| {
+            let lang = stem_lang(&page.lang);
+            words
+                .words()
+                .map(|w| {
+                    *ids.entry((lang, w)).or_insert_with(|| {
+                        distinct.push((lang, w));
+                        (distinct.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    Numbered {
+        distinct,
+        page_word_ids,
+    }
 }
 
 /// The stemmer language for a page language.
