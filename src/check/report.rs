@@ -49,24 +49,58 @@ pub fn human(diagnostics: &[Diagnostic], colour: bool) -> String {
 }
 
 pub fn json(diagnostics: &[Diagnostic]) -> String {
-    let value = json!({
-        "diagnostics": diagnostics.iter().map(|d| json!({
-            "rule": d.rule,
-            "severity": d.severity,
-            "path": path_of(d),
-            "line": d.line,
-            "column": d.column,
-            "message": d.message,
-            "why": d.why,
-            "help": d.help,
-        })).collect::<Vec<_>>(),
-        "summary": {
-            "errors": diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
-            "warnings": diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
-            "notes": diagnostics.iter().filter(|d| d.severity == Severity::Note).count(),
-        }
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    // Written straight from the findings, not through a `serde_json::Value`
+    // per finding (a tenth of `cmkb check` at 10,000 pages). Fields in key
+    // order, as the tree of `json!` wrote them.
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        diagnostics: Vec<Entry<'a>>,
+        summary: Summary,
+    }
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        column: usize,
+        help: &'a Option<String>,
+        line: usize,
+        message: &'a str,
+        path: String,
+        rule: &'a str,
+        severity: Severity,
+        why: &'a Option<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct Summary {
+        errors: usize,
+        notes: usize,
+        warnings: usize,
+    }
+    let count = |severity: Severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let report = Report {
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| Entry {
+                column: d.column,
+                help: &d.help,
+                line: d.line,
+                message: &d.message,
+                path: path_of(d),
+                rule: &d.rule,
+                severity: d.severity,
+                why: &d.why,
+            })
+            .collect(),
+        summary: Summary {
+            errors: count(Severity::Error),
+            notes: count(Severity::Note),
+            warnings: count(Severity::Warning),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');
     text
 }
