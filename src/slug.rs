@@ -38,32 +38,6 @@ pub const fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
-/// `text.split_whitespace().count()`, byte by byte: decoding every character
-/// of every block to count its words was 3 % of `cmkb check`, and most bytes
-/// of prose are ASCII even in Spanish.
-pub fn count_words(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut words, mut in_word, mut i) = (0, false, 0);
-    while i < bytes.len() {
-        let (space, width) = if bytes[i] < 0x80 {
-            (is_ascii_space(bytes[i]), 1)
-        } else {
-            // `i` is at a character's first byte: ASCII bytes and whole
-            // characters are all that is ever stepped over.
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if space {
-            in_word = false;
-        } else if !in_word {
-            in_word = true;
-            words += 1;
-        }
-        i += width;
-    }
-    words
-}
-
 /// [`heading_id`] of any text (the definition; the ASCII path must agree).
 fn heading_id_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -221,27 +195,6 @@ mod tests {
             prop_assert_eq!(fold(&text), fold_by_char(&text));
         }
 
-        #[test]
-        fn counting_words_agrees_with_split_whitespace(text in any::<String>()) {
-            prop_assert_eq!(count_words(&text), text.split_whitespace().count());
-        }
-
-        #[test]
-        fn counting_words_agrees_with_split_whitespace_on_spaced_text(
-            text in "([a-zñé¿?]{0,3}[ \t\n\u{0B}\u{0C}\r\u{85}\u{A0}\u{2003}\u{3000}]{0,2}){0,12}"
-        ) {
-            prop_assert_eq!(count_words(&text), text.split_whitespace().count());
-        }
-    }
-
-    #[test]
-    fn counting_words_across_the_kinds_of_space() {
-        assert_eq!(count_words(""), 0);
-        assert_eq!(
-            count_words("  uno\tdos\u{0B}tres\u{A0}cuatro\u{3000}cinco  "),
-            5
-        );
-        assert_eq!(count_words("¿Qué hacer?"), 2);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! does not occur in the page's source, so no text can forge a slot.
 
 pub mod toc;
+pub mod words;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -138,8 +139,11 @@ pub struct Comment {
 /// Counts of presentational elements, for the form-over-substance check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Words of prose: paragraphs, list items and table cells, not code.
+    /// Words of paragraphs, list items and table cells, not code: runs of
+    /// non-whitespace.
     pub words: usize,
+    /// The same blocks' words of prose ([`words::WordCount::prose`]).
+    pub prose_words: usize,
     pub emphasis: usize,
     pub strong: usize,
     pub images: usize,
@@ -496,7 +500,9 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
                             continue;
                         }
                         if !matches!(open.kind, BlockKind::Code | BlockKind::Heading) {
-                            doc.stats.words += slug::count_words(text);
+                            let counted = words::count(text);
+                            doc.stats.words += counted.tokens;
+                            doc.stats.prose_words += counted.prose;
                         }
                         // Within the file's length, which the loader keeps
                         // under 4 GiB; saturating, a text past it would read

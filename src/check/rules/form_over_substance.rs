@@ -37,7 +37,7 @@ use std::collections::BTreeSet;
 use crate::check::text::{find_word, has_any_word, locate, word_count, words_in, Folded};
 use crate::check::{Bilingual, Lang, PageCheck, Rule};
 use crate::content::Page;
-use crate::markdown::{Block, BlockKind, LinkKind};
+use crate::markdown::{words, Block, BlockKind, LinkKind};
 use crate::slug::fold;
 
 pub struct FormOverSubstance;
@@ -639,126 +639,15 @@ fn presentation_front_matter(check: &mut PageCheck<'_>) {
 /// without spaces, so their characters count two to a word — about the
 /// average word length in both — instead of a whole sentence counting as one.
 fn prose_words(page: &Page) -> usize {
-    page.doc
+    // Paragraphs, items and cells were counted as the page was parsed.
+    let directives: usize = page
+        .doc
         .blocks
         .iter()
-        .filter(|b| match b.kind {
-            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::TableCell => true,
-            BlockKind::Code => is_directive(page, b),
-            BlockKind::Heading => false,
-        })
-        .map(|b| words_of_prose(page.doc.text(b)))
-        .sum()
-}
-
-/// The words of one text, cut where `split_whitespace` cuts. Byte by byte,
-/// each byte's class from a table: decoding every character, then a chain of
-/// comparisons per byte, were each a few per cent of a whole build, and most
-/// bytes of prose are ASCII even in Spanish.
-fn words_of_prose(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    // The character starting at byte `i` (not ASCII): whether it is
-    // whitespace, and its width.
-    let wide = |i: usize| {
-        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-        (c.is_whitespace(), c.len_utf8())
-    };
-    let mut words = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Between tokens.
-        match BYTE_CLASS[usize::from(bytes[i])] {
-            SPACE => {
-                i += 1;
-                continue;
-            }
-            HIGH => {
-                let (space, width) = wide(i);
-                if space {
-                    i += width;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        // A token: an ASCII one is settled here (it counts if it has a
-        // letter or digit); others go to `token_words`.
-        let start = i;
-        let (mut ascii, mut alnum) = (true, false);
-        while i < bytes.len() {
-            match BYTE_CLASS[usize::from(bytes[i])] {
-                SPACE => break,
-                HIGH => {
-                    let (space, width) = wide(i);
-                    if space {
-                        break;
-                    }
-                    ascii = false;
-                    i += width;
-                }
-                class => {
-                    alnum |= class == ALNUM;
-                    i += 1;
-                }
-            }
-        }
-        words += settled_words(&text[start..i], ascii, alnum);
-    }
-    words
-}
-
-/// Byte classes for [`words_of_prose`]: what `char::is_whitespace` says is
-/// whitespace in ASCII (vertical tab included), ASCII letters and digits,
-/// other ASCII, and the bytes of characters beyond ASCII.
-const SPACE: u8 = 0;
-const ALNUM: u8 = 1;
-const OTHER: u8 = 2;
-const HIGH: u8 = 3;
-static BYTE_CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        table[b] = if byte >= 0x80 {
-            HIGH
-        } else if crate::slug::is_ascii_space(byte) {
-            SPACE
-        } else if byte.is_ascii_alphanumeric() {
-            ALNUM
-        } else {
-            OTHER
-        };
-        b += 1;
-    }
-    table
-};
-
-/// [`token_words`], with what the scan already knows of an ASCII token.
-fn settled_words(token: &str, ascii: bool, alnum: bool) -> usize {
-    if ascii {
-        usize::from(alnum)
-    } else {
-        token_words(token)
-    }
-}
-
-/// How many words a token without spaces counts for.
-fn token_words(token: &str) -> usize {
-    if token.is_ascii() {
-        return usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()));
-    }
-    let ideographs = token.chars().filter(|&c| is_ideograph(c)).count();
-    if ideographs > 0 {
-        ideographs.div_ceil(2)
-    } else {
-        usize::from(token.chars().any(char::is_alphanumeric))
-    }
-}
-
-/// CJK ideographs and Japanese kana: scripts written without spaces.
-fn is_ideograph(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+        .filter(|b| b.kind == BlockKind::Code && is_directive(page, b))
+        .map(|b| words::count(page.doc.text(b)).prose)
+        .sum();
+    page.doc.stats.prose_words + directives
 }
 
 /// A fenced block whose info string is `{name}`: a MyST directive, prose.
@@ -841,48 +730,26 @@ mod tests {
     use crate::check::rules::tests::{check, check_with, page};
     use proptest::prelude::*;
 
-    /// The definitions the fast counts must agree with.
-    fn words_as_defined(text: &str) -> usize {
-        text.split_whitespace().map(super::token_words).sum()
-    }
-
+    /// The definition the fast count must agree with.
     fn emoji_as_defined(text: &str) -> usize {
         text.chars().filter(|&c| super::is_emoji(c)).count()
     }
 
-    const TRICKY: &[&str] = &[
-        "",
-        "   ",
-        "Hola, ¿qué tal? — bien.",
-        "a\u{00A0}b\u{0085}c\u{2003}d\u{3000}e\u{000B}f\u{000C}g\r\nh",
-        "会議の前に議題を共有してください。 then English",
-        "✅ listo 🚀🚀 ⭐x ⌛ — → ™ 🫶 \u{1FAFF}\u{1FB00}",
-        "-- ** ## 2024 x",
-        "niño\u{0301}s café\u{00AD}",
-    ];
-
     #[test]
-    fn fast_counts_agree_with_their_definitions_on_tricky_text() {
-        for text in TRICKY {
-            assert_eq!(
-                super::words_of_prose(text),
-                words_as_defined(text),
-                "{text:?}"
-            );
+    fn the_fast_count_agrees_with_its_definition_on_tricky_text() {
+        for text in crate::markdown::words::tests::TRICKY {
             assert_eq!(super::emoji_count(text), emoji_as_defined(text), "{text:?}");
         }
     }
 
     proptest! {
         #[test]
-        fn fast_counts_agree_with_their_definitions(text in "(\\PC|\\s|[a-zñá ]){0,60}") {
-            prop_assert_eq!(super::words_of_prose(&text), words_as_defined(&text));
+        fn the_fast_count_agrees_with_its_definition(text in "(\\PC|\\s|[a-zñá ]){0,60}") {
             prop_assert_eq!(super::emoji_count(&text), emoji_as_defined(&text));
         }
 
         #[test]
-        fn fast_counts_agree_on_any_string(text in any::<String>()) {
-            prop_assert_eq!(super::words_of_prose(&text), words_as_defined(&text));
+        fn the_fast_count_agrees_on_any_string(text in any::<String>()) {
             prop_assert_eq!(super::emoji_count(&text), emoji_as_defined(&text));
         }
     }
