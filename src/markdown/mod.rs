@@ -259,17 +259,25 @@ fn has_event_handler(lower: &str) -> bool {
 pub fn is_dangerous_link(dest: &str) -> bool {
     // The longest prefix looked at is `data:image/svg`: the first 16
     // characters that count are enough (a link may be a long data: URL).
-    let lower: String = dest
+    // On the stack: every link of every page passes through here.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for c in dest
         .trim()
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    lower.starts_with("javascript:")
-        || lower.starts_with("vbscript:")
-        || (lower.starts_with("data:") && !lower.starts_with("data:image/")
-            || lower.starts_with("data:image/svg"))
+    {
+        for &b in c.encode_utf8(&mut [0u8; 4]).as_bytes() {
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+    }
+    let lower = &buf[..len];
+    lower.starts_with(b"javascript:")
+        || lower.starts_with(b"vbscript:")
+        || (lower.starts_with(b"data:") && !lower.starts_with(b"data:image/")
+            || lower.starts_with(b"data:image/svg"))
 }
 
 fn slot_prefix(body: &str, html: &str) -> String {
@@ -981,6 +989,41 @@ mod tests {
         assert!(is_dangerous_link("data:image/svg+xml,<svg onload=x>"));
         assert!(!is_dangerous_link("data:image/png;base64,AAAA"));
         assert!(!is_dangerous_link("https://example.org"));
+        assert!(is_dangerous_link("\u{0}jAvA\nScRiPt:alert(1)"));
+        assert!(
+            !is_dangerous_link("ｊavascript:x"),
+            "a full-width letter is not ASCII"
+        );
+    }
+
+    /// What `is_dangerous_link` must equal: the first 16 characters that are
+    /// not whitespace or control, ASCII-lowercased, by scheme.
+    fn dangerous_as_defined(dest: &str) -> bool {
+        let lower: String = dest
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .take(16)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        lower.starts_with("javascript:")
+            || lower.starts_with("vbscript:")
+            || (lower.starts_with("data:") && !lower.starts_with("data:image/")
+                || lower.starts_with("data:image/svg"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dangerous_links_as_defined(
+            dest in "[ \t\n\u{0}]{0,2}([jJ]ava|[vV]b|[dD]ata|x)?[ \u{7f}]?([sS]cript|:image/|:image/svg|:text)?\\PC{0,20}"
+        ) {
+            proptest::prop_assert_eq!(is_dangerous_link(&dest), dangerous_as_defined(&dest));
+        }
+
+        #[test]
+        fn dangerous_links_as_defined_on_any_text(dest in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(is_dangerous_link(&dest), dangerous_as_defined(&dest));
+        }
     }
 
     #[test]
