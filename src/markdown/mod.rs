@@ -186,9 +186,10 @@ pub fn parse_with(
     options: ParseOptions,
 ) -> Document {
     let events = || -> Vec<(Event<'_>, Range<usize>)> {
-        let mut events: Vec<_> = Parser::new_ext(body, self::options())
-            .into_offset_iter()
-            .collect();
+        // Sized for a page's usual event count (about one per 12 bytes of
+        // Markdown), so collecting does not copy the events over and over.
+        let mut events: Vec<_> = Vec::with_capacity(body.len() / 12 + 16);
+        events.extend(Parser::new_ext(body, self::options()).into_offset_iter());
         if options.escape_scripts {
             for (event, _) in &mut events {
                 if let Event::Html(html) | Event::InlineHtml(html) = event {
@@ -203,6 +204,9 @@ pub fn parse_with(
     let first = events();
     let mut doc = Document {
         slot_prefix: slot_prefix(body, ""),
+        // The blocks' text is the body's less its markup: room for all of
+        // it once, given back by `shrink_to_fit` below, instead of growing.
+        block_text: String::with_capacity(body.len()),
         ..Document::default()
     };
     let (heading_ids, title_h1) = assign_heading_ids(&first, title, offset, &mut doc);
