@@ -34,7 +34,7 @@
 //! Spanish and English pages are read: the keyword lists are in those
 //! languages. Section indexes are navigation and are skipped.
 
-use crate::check::text::{any_word, find_section, guide_voice, reads_keywords};
+use crate::check::text::{any_word, find_section, guide_voice, reads_keywords, words_in};
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::{Page, Site};
 use crate::markdown::BlockKind;
@@ -228,6 +228,17 @@ struct Element {
     fix: Bilingual,
 }
 
+/// Every element's words, as one list (one automaton).
+fn element_words() -> &'static [&'static str] {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        ELEMENTS
+            .iter()
+            .flat_map(|e| e.keywords.iter().copied())
+            .collect()
+    })
+}
+
 const ELEMENTS: [Element; 4] = [
     Element {
         keywords: PRIVATE_CHANNEL,
@@ -333,9 +344,12 @@ impl Rule for MemberProtection {
                 en: "this code of conduct",
             },
         };
+        // Each text read once for the four elements' words, not once per element.
+        let found: Vec<Vec<&str>> = texts.iter().map(|t| words_in(t, element_words())).collect();
         for element in &ELEMENTS {
-            let present = texts.iter().any(|t| {
-                any_word(t, element.keywords).is_some() || (element.by_mail && private_by_mail(t))
+            let present = texts.iter().zip(&found).any(|(t, found)| {
+                element.keywords.iter().any(|k| found.contains(k))
+                    || (element.by_mail && private_by_mail(t))
             });
             if present {
                 continue;
