@@ -82,6 +82,7 @@ struct PageWords {
 }
 
 impl PageWords {
+    /// In order, each from where the last ended ([`word_at`] for one word).
     fn words(&self) -> impl Iterator<Item = &str> {
         let mut start = 0usize;
         self.ends.iter().map(move |&end| {
@@ -199,23 +200,17 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
         .zip(pages.par_chunks(run))
         .map(|(words, pages)| number_words(words, pages))
         .collect();
-    let mut word_ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
-    let mut distinct: Vec<(&str, &str)> = Vec::new();
+    let mut words = Numbering::default();
     let global: Vec<Vec<u32>> = runs
         .iter()
         .map(|run| {
             run.distinct
                 .iter()
-                .map(|&word| {
-                    *word_ids.entry(word).or_insert_with(|| {
-                        distinct.push(word);
-                        (distinct.len() - 1) as u32
-                    })
-                })
+                .map(|&word| words.number(word))
                 .collect()
         })
         .collect();
-    drop(word_ids);
+    let distinct = words.items;
     runs.par_iter_mut().zip(&global).for_each(|(run, global)| {
         for id in run.page_word_ids.iter_mut().flatten() {
             *id = global[*id as usize];
@@ -227,17 +222,12 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
         .par_iter()
         .map(|(lang, word)| stemmers.stem(lang, word))
         .collect();
-    let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut stem_names: Vec<&str> = Vec::new();
+    let mut stem_ids = Numbering::default();
     let stem_of_word: Vec<u32> = stems
         .iter()
-        .map(|stem| {
-            *stem_ids.entry(stem.as_str()).or_insert_with(|| {
-                stem_names.push(stem.as_str());
-                (stem_names.len() - 1) as u32
-            })
-        })
+        .map(|stem| stem_ids.number(stem.as_str()))
         .collect();
+    let stem_names = stem_ids.items;
     let mut vocabulary: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for ((_, word), stem) in distinct.iter().zip(&stems) {
         vocabulary.entry(word).or_default().insert(stem.as_str());
@@ -253,16 +243,7 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
                 for (word, _) in doc.tf.iter_mut() {
                     *word = stem_of_word[ids[*word as usize] as usize];
                 }
-                doc.tf.sort_unstable_by_key(|(stem, _)| *stem);
-                doc.tf.dedup_by(|next, kept| {
-                    if next.0 != kept.0 {
-                        return false;
-                    }
-                    for (total, more) in kept.1.iter_mut().zip(next.1) {
-                        *total = total.saturating_add(more);
-                    }
-                    true
-                });
+                merge_counts(&mut doc.tf);
             }
         });
     drop(page_word_ids);
@@ -454,6 +435,21 @@ fn keep_best(list: &mut Vec<(u32, u32)>, n: usize) {
     list.sort_unstable();
 }
 
+/// Sorts `(word, counts per field)` by word and adds up the counts of a
+/// word listed more than once (saturating, as counting does).
+fn merge_counts(list: &mut Vec<(u32, [u16; 4])>) {
+    list.sort_unstable_by_key(|(word, _)| *word);
+    list.dedup_by(|next, kept| {
+        if next.0 != kept.0 {
+            return false;
+        }
+        for (total, more) in kept.1.iter_mut().zip(next.1) {
+            *total = total.saturating_add(more);
+        }
+        true
+    });
+}
+
 /// A document's BM25F score for a term, in tenths: precise enough to rank,
 /// and it keeps the files small.
 fn bm25f(tf: [u16; 4], lens: [u32; 4], idf: f64, averages: &[f64; 4]) -> u32 {
@@ -476,27 +472,45 @@ struct Numbered<'a> {
 }
 
 fn number_words<'a>(words: &'a [PageWords], pages: &[&Page]) -> Numbered<'a> {
-    let mut ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
-    let mut distinct = Vec::new();
+    let mut numbering = Numbering::default();
     let page_word_ids = words
         .iter()
         .zip(pages)
         .map(|(words, page)| {
             let lang = stem_lang(&page.lang);
-            words
-                .words()
-                .map(|w| {
-                    *ids.entry((lang, w)).or_insert_with(|| {
-                        distinct.push((lang, w));
-                        (distinct.len() - 1) as u32
-                    })
-                })
-                .collect()
+            words.words().map(|w| numbering.number((lang, w))).collect()
         })
         .collect();
     Numbered {
-        distinct,
+        distinct: numbering.items,
         page_word_ids,
+    }
+}
+
+/// Numbers distinct items in the order they first come.
+struct Numbering<K> {
+    ids: FxHashMap<K, u32>,
+    /// Each item, at its number.
+    items: Vec<K>,
+}
+
+impl<K> Default for Numbering<K> {
+    fn default() -> Self {
+        Numbering {
+            ids: FxHashMap::default(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy> Numbering<K> {
+    #[inline]
+    fn number(&mut self, item: K) -> u32 {
+        let items = &mut self.items;
+        *self.ids.entry(item).or_insert_with(|| {
+            items.push(item);
+            (items.len() - 1) as u32
+        })
     }
 }
 
@@ -624,16 +638,7 @@ fn documents(page_id: u32, page: &Page, counter: &mut Counter) -> (PageWords, Ve
         .zip(lens)
         .enumerate()
         .map(|(slot, (mut tf, lens))| {
-            tf.sort_unstable_by_key(|(w, _)| *w);
-            tf.dedup_by(|next, kept| {
-                if next.0 != kept.0 {
-                    return false;
-                }
-                for (total, more) in kept.1.iter_mut().zip(next.1) {
-                    *total = total.saturating_add(more);
-                }
-                true
-            });
+            merge_counts(&mut tf);
             tf.shrink_to_fit();
             Doc {
                 id: (page_id << SECTION_BITS) | slot as u32,
