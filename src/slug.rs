@@ -194,7 +194,6 @@ mod tests {
         fn folding_runs_equals_folding_each_character_on_any_text(text in any::<String>()) {
             prop_assert_eq!(fold(&text), fold_by_char(&text));
         }
-
     }
 
     #[test]

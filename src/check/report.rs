@@ -18,8 +18,16 @@ pub enum Format {
 }
 
 /// "2 errors, 5 warnings, 1 note (rigid-script 3, broken-link 2, …)".
+/// How many findings have this severity.
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
+}
+
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s| count(diagnostics, s);
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
@@ -74,12 +82,7 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
         notes: usize,
         warnings: usize,
     }
-    let count = |severity: Severity| {
-        diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
+    let count = |severity| count(diagnostics, severity);
     let report = Report {
         diagnostics: diagnostics
             .iter()

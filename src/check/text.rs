@@ -255,6 +255,18 @@ fn with_word_set<R>(keywords: &[&str], f: impl FnOnce(&WordSet) -> R) -> R {
     f(&set)
 }
 
+/// The stretch of the source a block's text came from: from the block's
+/// start, twice the text's length and some (markup and entities make the
+/// source longer than the text), cut at a character boundary.
+pub fn source_span<'p>(page: &'p Page, block: &Block) -> &'p str {
+    let source = &page.source.text;
+    let mut end = (block.offset + page.doc.text(block).len() * 2 + 64).min(source.len());
+    while !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    &source[block.offset.min(end)..end]
+}
+
 /// A keyword list as its words' addresses: how a compiled list knows the
 /// list it came from without comparing text (see [`with_word_set`]).
 fn word_addresses(keywords: &[&str]) -> Vec<(usize, usize)> {
@@ -445,13 +457,7 @@ pub fn section_blocks(page: &Page, heading: usize) -> impl Iterator<Item = &Bloc
 /// in characters. The block's text has lost its Markdown syntax, so the word
 /// is looked up again in the source from the block's start.
 pub fn locate(page: &Page, block: &Block, keyword: &str) -> (usize, usize) {
-    let source = &page.source.text;
-    let span_end = (block.offset + page.doc.text(block).len() * 2 + 64).min(source.len());
-    let mut end = span_end;
-    while !source.is_char_boundary(end) {
-        end -= 1;
-    }
-    let span = &source[block.offset.min(end)..end];
+    let span = source_span(page, block);
     match Folded::new(span).find(keyword) {
         Some((start, stop)) => (
             block.offset + start,

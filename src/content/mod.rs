@@ -545,8 +545,6 @@ fn is_index_file(rel: &str, config: &Config) -> bool {
     stem == "_index" || stem == "index"
 }
 
-/// Reads one Markdown file and parses it. Per-file problems that leave no page
-/// (unreadable, not UTF-8, unparsable front matter) come back as diagnostics.
 /// The largest page cmkb reads: a page's positions are kept as 32-bit
 /// numbers, and a file this size is data, not a page.
 pub const MAX_PAGE_BYTES: u64 = u32::MAX as u64;
@@ -575,6 +573,9 @@ fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Reads one Markdown file and parses it. Per-file problems that leave no page
+/// (unreadable, not UTF-8, unparsable front matter, too large) come back as
+/// diagnostics.
 fn read_page(
     root: &Path,
     rel: &str,

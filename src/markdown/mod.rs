@@ -102,6 +102,7 @@ pub enum BlockKind {
 
 /// A run of text from one paragraph, list item, table cell, heading or code
 /// block: what the checks read and the search index indexes.
+///
 /// Its text is the document's ([`Document::text`]): a page's blocks keep
 /// their text end to end in one string, not a string each — at 10,000 pages
 /// the half million blocks took 83 MB as strings of their own.

@@ -34,7 +34,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::text::{find_word, has_any_word, locate, word_count, words_in, Folded};
+use crate::check::text::{
+    find_word, has_any_word, locate, source_span, word_count, words_in, Folded,
+};
 use crate::check::{Bilingual, Lang, PageCheck, Rule};
 use crate::content::Page;
 use crate::markdown::{words, Block, BlockKind, LinkKind};
@@ -412,12 +414,10 @@ fn placeholders(check: &mut PageCheck<'_>) {
         .iter()
         .filter(|b| b.kind != BlockKind::Code || is_directive(page, b))
     {
+        let text = page.doc.text(block);
         // In a heading written in capitals ("TODO LO QUE NECESITAS SABER")
         // a capital "TODO" is just a word.
-        let tokens = if has_capitals
-            && has_any_word(page.doc.text(block), CAPITAL_TOKENS)
-            && !shouting(page.doc.text(block))
-        {
+        let tokens = if has_capitals && has_any_word(text, CAPITAL_TOKENS) && !shouting(text) {
             CAPITAL_TOKENS
         } else {
             &[][..]
@@ -432,11 +432,10 @@ fn placeholders(check: &mut PageCheck<'_>) {
         if has_phrases {
             for phrase in words_in(&folded, PHRASES) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, quote(page.doc.text(block), phrase)));
+                found.push((at, width, quote(text, phrase)));
             }
         }
-        let short =
-            (has_slots || has_short) && word_count(page.doc.text(block)) <= SHORT_BLOCK_WORDS;
+        let short = (has_slots || has_short) && word_count(text) <= SHORT_BLOCK_WORDS;
         let slots = if has_slots {
             words_in(&folded, SLOT_PHRASES)
         } else {
@@ -445,13 +444,13 @@ fn placeholders(check: &mut PageCheck<'_>) {
         for phrase in slots {
             if fills_slot(&folded, phrase, short) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, quote(page.doc.text(block), phrase)));
+                found.push((at, width, quote(text, phrase)));
             }
         }
         if short && has_short {
             for phrase in words_in(&folded, SHORT_BLOCK_PHRASES) {
                 let (at, width) = locate(page, block, phrase);
-                found.push((at, width, quote(page.doc.text(block), phrase)));
+                found.push((at, width, quote(text, phrase)));
             }
         }
         // A fill-in is the point of a template, and of a message quoted
@@ -526,13 +525,7 @@ fn locate_exact(page: &Page, block: &Block, token: &str) -> Option<(usize, usize
             .map(|(i, _)| i)
     };
     has(page.doc.text(block))?;
-    let source = &page.source.text;
-    let mut end = (block.offset + page.doc.text(block).len() * 2 + 64).min(source.len());
-    while !source.is_char_boundary(end) {
-        end -= 1;
-    }
-    let span = source.get(block.offset..end)?;
-    let i = has(span)?;
+    let i = has(source_span(page, block))?;
     Some((block.offset + i, token.chars().count()))
 }
 

@@ -217,8 +217,9 @@ impl Rule for PersonalData {
             );
         };
         for block in &page.doc.blocks {
-            for found in scan(page.doc.text(block), &allow) {
-                let raw = &page.doc.text(block)[found.start..found.end];
+            let text = page.doc.text(block);
+            for found in scan(text, &allow) {
+                let raw = &text[found.start..found.end];
                 let offset = locate_raw(&page.source.text, block, raw);
                 report(check, offset, &found, raw);
             }
@@ -443,7 +444,7 @@ fn phone_at(text: &str, i: usize) -> Option<(Option<Found>, usize)> {
     let is_phone = followed_ok
         && if starts_plus {
             (9..=15).contains(&digits.len()) && groups.len() >= 2
-                || (starts_plus && (10..=15).contains(&digits.len()) && groups.len() == 1)
+                || ((10..=15).contains(&digits.len()) && groups.len() == 1)
         } else {
             digits.len() == 9
                 && matches!(digits.as_bytes()[0], b'6' | b'7' | b'8' | b'9')
