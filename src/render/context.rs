@@ -601,9 +601,10 @@ impl<'a> Shared<'a> {
             Some(p) => (self.content(&site.pages[p]), site.pages[p].lang.as_str()),
             None => (String::new(), variant.lang.as_str()),
         };
-        ctx.insert(
+        insert_value(
+            &mut ctx,
             "section",
-            &serde_json::json!({
+            serde_json::json!({
                 "title": variant.title,
                 "description": variant.description,
                 "content": content,
@@ -673,9 +674,10 @@ impl<'a> Shared<'a> {
             "taxonomy",
             &serde_json::json!({"name": taxonomy.name, "title": self.taxonomy_title(taxonomy, lang), "url": taxonomy.url}),
         );
-        ctx.insert(
+        insert_value(
+            &mut ctx,
             "term",
-            &serde_json::json!({"name": term.name, "url": term.url, "pages": self.summaries(&term.pages, lang)}),
+            serde_json::json!({"name": term.name, "url": term.url, "pages": self.summaries(&term.pages, lang)}),
         );
         ctx.insert("translations", &Vec::<Value>::new());
         let mut crumbs = self.crumbs(0, lang);
@@ -806,9 +808,10 @@ impl<'a> Shared<'a> {
                 ))
         });
         let title = self.string(lang, "dashboard", "Review dashboard");
-        ctx.insert(
+        insert_value(
+            &mut ctx,
             "dashboard",
-            &serde_json::json!({
+            serde_json::json!({
                 "title": title,
                 "url": url,
                 "today": site.today.to_string(),
@@ -907,6 +910,18 @@ impl<'a> Shared<'a> {
 /// The template of the navigation tree, rendered once per distinct current
 /// position and given to pages as `nav_html`.
 pub const NAV_TEMPLATE: &str = "partials/nav.html";
+
+/// Puts a value built for the context in it, moved: `Context::insert`
+/// serialises its argument, which for a `Value` is a deep copy — of every
+/// page a tag page or the dashboard lists.
+fn insert_value(ctx: &mut Context, key: &str, value: Value) {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_string(), value);
+    // An object always makes a context.
+    if let Ok(named) = Context::from_value(Value::Object(map)) {
+        ctx.extend(named);
+    }
+}
 
 /// `YYYY-MM-DD`: what the `date` macro formats (it shows anything else as given).
 fn is_plain_iso(date: &str) -> bool {
