@@ -35,6 +35,10 @@ pub struct Shared<'a> {
     /// Per language: the part of every template's context that does not
     /// depend on the page.
     base_by_lang: std::sync::Mutex<HashMap<String, Context>>,
+    /// Per language: dates as its UI strings write them. A site has a few
+    /// hundred distinct review dates, and every listing shows them: written
+    /// once each instead of on every row (formatting was 2 % of a build).
+    date_texts: std::sync::Mutex<HashMap<String, HashMap<Date, String>>>,
     /// Per language: what the theme adds to rendered Markdown.
     decorations: HashMap<String, Decorations>,
     /// Per site language: the review dashboard's URL and output path, when
@@ -317,6 +321,7 @@ impl<'a> Shared<'a> {
             tera: None,
             has_nav_template: false,
             base_by_lang: Default::default(),
+            date_texts: Default::default(),
             decorations,
             dashboards,
         }
@@ -848,28 +853,51 @@ impl<'a> Shared<'a> {
     fn shown(&self, page: &Page, due: Option<Date>, lang: &str) -> Shown {
         let ui = self.ui(lang).and_then(Value::as_object);
         let text = |key: &str| ui.and_then(|t| t.get(key)).and_then(Value::as_str);
-        let date = |d: Date| {
-            let iso = d.to_string();
-            let Some(format) = text("date_format").filter(|_| is_plain_iso(&iso)) else {
-                return iso;
-            };
-            // As the `date` macro: day without a leading zero, the month's
-            // name when the theme has one.
-            let month_number = format!("{:02}", d.month());
-            let month = text(&format!("month_{month_number}")).unwrap_or(&month_number);
-            let year = iso.split('-').next().unwrap_or_default();
-            format
-                .replace("{day}", &d.day().to_string())
-                .replace("{month}", month)
-                .replace("{year}", year)
-        };
         Shown {
             type_name: page
                 .kind()
                 .map(|kind| text(&format!("type_{kind}")).unwrap_or(kind).to_string()),
-            reviewed_text: page.meta.reviewed.map(date),
-            review_by_text: due.map(date),
+            reviewed_text: page.meta.reviewed.map(|d| self.date_text(d, lang)),
+            review_by_text: due.map(|d| self.date_text(d, lang)),
         }
+    }
+
+    /// A date as `lang` writes it, from the memo when it was written before.
+    fn date_text(&self, d: Date, lang: &str) -> String {
+        let known = self
+            .date_texts
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(lang)?.get(&d).cloned());
+        if let Some(text) = known {
+            return text;
+        }
+        let text = self.write_date(d, lang);
+        if let Ok(mut memo) = self.date_texts.lock() {
+            memo.entry(lang.to_string())
+                .or_default()
+                .insert(d, text.clone());
+        }
+        text
+    }
+
+    /// A date as `lang`'s `date_format` writes it (ISO when it has none).
+    fn write_date(&self, d: Date, lang: &str) -> String {
+        let ui = self.ui(lang).and_then(Value::as_object);
+        let text = |key: &str| ui.and_then(|t| t.get(key)).and_then(Value::as_str);
+        let iso = d.to_string();
+        let Some(format) = text("date_format").filter(|_| is_plain_iso(&iso)) else {
+            return iso;
+        };
+        // As the `date` macro: day without a leading zero, the month's
+        // name when the theme has one.
+        let month_number = format!("{:02}", d.month());
+        let month = text(&format!("month_{month_number}")).unwrap_or(&month_number);
+        let year = iso.split('-').next().unwrap_or_default();
+        format
+            .replace("{day}", &d.day().to_string())
+            .replace("{month}", month)
+            .replace("{year}", year)
     }
 
     fn string(&self, lang: &str, key: &str, default: &str) -> String {
