@@ -77,6 +77,18 @@ pub fn any_word<'k>(text: &str, keywords: &[&'k str]) -> Option<&'k str> {
     with_word_set(keywords, |set| set.first(text)).map(|i| keywords[i])
 }
 
+/// [`any_word`] of two lists in one pass: `keywords` is the first list
+/// followed by the second, which starts at `split`. A rule that asks both of
+/// the same text reads it once.
+pub fn any_word_of_each<'k>(
+    text: &str,
+    keywords: &[&'k str],
+    split: usize,
+) -> (Option<&'k str>, Option<&'k str>) {
+    let (first, second) = with_word_set(keywords, |set| set.first_of_each(text, split));
+    (first.map(|i| keywords[i]), second.map(|i| keywords[i]))
+}
+
 /// Whether `text` contains any of the keywords, as whole words.
 pub fn has_any_word(text: &str, keywords: &[&str]) -> bool {
     with_word_set(keywords, |set| set.contains(text))
@@ -181,6 +193,23 @@ impl WordSet {
             best = Some(best.map_or(index, |b| b.min(index)));
         }
         best
+    }
+
+    /// [`WordSet::first`] of the words before `split` and of those from it.
+    pub fn first_of_each(&self, text: &str, split: usize) -> (Option<usize>, Option<usize>) {
+        let (mut first, mut second): (Option<usize>, Option<usize>) = (None, None);
+        for (index, _, _) in self.matches(text) {
+            let best = if index < split {
+                &mut first
+            } else {
+                &mut second
+            };
+            *best = Some(best.map_or(index, |b| b.min(index)));
+            if first == Some(0) && second == Some(split) {
+                break;
+            }
+        }
+        (first, second)
     }
 
     /// The indexes of the words that occur in `text`, in list order.
@@ -648,6 +677,27 @@ mod tests {
         for words in [vec!["alpha"], vec!["beta"]] {
             let list: Vec<&str> = words.clone();
             assert_eq!(any_word("beta", &list).is_some(), words[0] == "beta");
+        }
+    }
+
+    proptest::proptest! {
+        /// Two lists read in one pass find, for each, what reading it
+        /// alone finds: the same first word, or none.
+        #[test]
+        fn one_pass_over_two_lists_finds_what_a_pass_over_each_finds(
+            text in "[a-e _.;ñ]{0,40}",
+            first in proptest::collection::vec("[a-e]{1,3}[*]?", 0..6),
+            second in proptest::collection::vec("[a-e]{1,3}( [a-e]{1,2})?[*]?", 0..6),
+        ) {
+            // Sets built here, not through `with_word_set`: its cache knows
+            // lists by address, and these lists die with each case.
+            let both: Vec<&String> = first.iter().chain(&second).collect();
+            let (one, other) = WordSet::new(&both).first_of_each(&text, first.len());
+            proptest::prop_assert_eq!(one, WordSet::new(&first).first(&text));
+            proptest::prop_assert_eq!(
+                other,
+                WordSet::new(&second).first(&text).map(|i| i + first.len())
+            );
         }
     }
 

@@ -40,7 +40,8 @@
 
 use super::owned_required_sections;
 use crate::check::text::{
-    any_word, find_section, find_word, guide_voice, has_any_word, locate, reads_keywords, sentences,
+    any_word, any_word_of_each, find_section, find_word, guide_voice, has_any_word, locate,
+    reads_keywords, sentences,
 };
 use crate::check::{Bilingual, PageCheck, Rule};
 use crate::content::Page;
@@ -494,32 +495,41 @@ fn rule_in(page: &Page, block: &Block) -> Option<(&'static str, String)> {
     let folded = page.doc.folded(block);
     // Most blocks hold no rule word at all: skip cutting them into sentences.
     // (A Spanish negative imperative starts with "no".)
-    if !folded.contains("no")
-        && !has_any_word(&folded, RULES_OPENING)
-        && !has_any_word(&folded, RULES_ANYWHERE)
-    {
+    if !folded.contains("no") && !has_any_word(&folded, &RULE_WORDS) {
         return None;
     }
-    let folded_sentences = sentences(&folded);
-    let original_sentences = sentences(page.doc.text(block));
-    for (i, sentence) in folded_sentences.iter().enumerate() {
-        if any_word(sentence, NOT_RULES).is_some() {
+    for (i, sentence) in sentences(&folded).iter().enumerate() {
+        let (not_rule, anywhere) = any_word_of_each(sentence, &SENTENCE_WORDS, NOT_RULES.len());
+        if not_rule.is_some() {
             continue;
         }
-        let keyword = opening_rule(sentence).or_else(|| any_word(sentence, RULES_ANYWHERE));
+        let keyword = opening_rule(sentence).or(anywhere);
         if let Some(keyword) = keyword {
             if reason_after_pause(sentence, keyword) {
                 continue;
             }
-            let original = original_sentences
-                .get(i)
-                .copied()
-                .unwrap_or(page.doc.text(block));
+            let text = page.doc.text(block);
+            let original = sentences(text).get(i).copied().unwrap_or(text);
             return Some((keyword, excerpt(original)));
         }
     }
     None
 }
+
+/// [`RULES_OPENING`] and [`RULES_ANYWHERE`]: whether a block may hold a rule
+/// at all, asked of every block in one pass.
+static RULE_WORDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    RULES_OPENING
+        .iter()
+        .chain(RULES_ANYWHERE)
+        .copied()
+        .collect()
+});
+
+/// [`NOT_RULES`], then [`RULES_ANYWHERE`]: what a sentence is read for, in
+/// one pass (see [`any_word_of_each`]).
+static SENTENCE_WORDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| NOT_RULES.iter().chain(RULES_ANYWHERE).copied().collect());
 
 /// A prohibition opening the sentence: "Never…", "Do not…", "Nunca…", or a
 /// Spanish negative imperative ("No compartas…", "No lo publiques…").
