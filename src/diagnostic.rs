@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -171,7 +172,9 @@ impl Diagnostic {
 
 /// Orders diagnostics the way a reader scans them: by file, then line.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
+    // Stable, as the serial sort was (a large site's findings took a
+    // twentieth of the checks sorted on one thread).
+    diagnostics.par_sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule, &a.message)
             .cmp(&(&b.path, b.line, b.column, &b.rule, &b.message))
     });

@@ -286,7 +286,8 @@ impl Checker {
                 site.pages[i].doc.release_folded();
             }
         }
-        self.finish(site, &pages, found, site.diagnostics.iter().cloned())
+        let load: Vec<Diagnostic> = site.diagnostics.par_iter().cloned().collect();
+        self.finish(site, &pages, found, load)
     }
 
     /// What the rules find looking at each of `pages` alone, before
@@ -377,15 +378,18 @@ impl Checker {
         {
             langs.extend(site.pages.iter().map(lang_of));
         }
-        for d in found.iter_mut().filter(|d| d.why.is_none()) {
-            let lang = langs
-                .get(d.path.as_path())
-                .copied()
-                .unwrap_or_else(|| Lang::of(&site.config.default_language));
-            if let Some(rule) = self.rules.iter().find(|r| r.id() == d.rule) {
-                d.why = Some(rule.why().get(lang).to_string());
-            }
-        }
+        found
+            .par_iter_mut()
+            .filter(|d| d.why.is_none())
+            .for_each(|d| {
+                let lang = langs
+                    .get(d.path.as_path())
+                    .copied()
+                    .unwrap_or_else(|| Lang::of(&site.config.default_language));
+                if let Some(rule) = self.rules.iter().find(|r| r.id() == d.rule) {
+                    d.why = Some(rule.why().get(lang).to_string());
+                }
+            });
     }
 }
 
