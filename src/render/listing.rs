@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::content::{Page, Site, Visibility};
 use crate::slug;
+use rayon::prelude::*;
 
 /// One language version of a section's page (its `_index.md`, or a listing
 /// cmkb makes up for a folder that has none).
@@ -60,6 +61,7 @@ impl Listings {
     pub fn new(site: &Site) -> Listings {
         let mut listings = Listings::default();
         let base = site.base_path();
+        let rank = order_ranks(site);
         let default_language = &site.config.default_language;
         listings.section_included = site
             .sections
@@ -155,7 +157,7 @@ impl Listings {
                                 .any(|&v| listings.variants[v].lang == page.lang)
                     })
                     .collect();
-                pages.sort_by_cached_key(|&p| order_key(&site.pages[p]));
+                pages.sort_by_key(|&p| rank[p]);
                 pages
             })
             .collect();
@@ -190,7 +192,7 @@ impl Listings {
             .config
             .taxonomies
             .iter()
-            .map(|name| taxonomy(site, name, &base))
+            .map(|name| taxonomy(site, name, &base, &rank))
             .collect();
         for taxonomy in &listings.taxonomies {
             for term in &taxonomy.terms {
@@ -269,6 +271,24 @@ fn order_key(page: &Page) -> (i64, String, String) {
     (page.meta.weight, slug::fold(&page.title), page.url.clone())
 }
 
+/// Each page's place in [`order_key`]'s order, pages with equal keys equal:
+/// the listings sort by it, instead of making a key per page per list (a
+/// page is in its section's list and in one per tag).
+fn order_ranks(site: &Site) -> Vec<u32> {
+    let keys: Vec<(i64, String, String)> = site.pages.par_iter().map(order_key).collect();
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.par_sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut rank = vec![0u32; keys.len()];
+    let mut current = 0u32;
+    for (k, &page) in order.iter().enumerate() {
+        if k > 0 && keys[order[k - 1]] != keys[page] {
+            current += 1;
+        }
+        rank[page] = current;
+    }
+    rank
+}
+
 /// The values a page has for a taxonomy: `tags`, `audience`, or a list in `extra`.
 pub fn taxonomy_values<'a>(page: &'a Page, taxonomy: &str) -> Vec<&'a str> {
     match taxonomy {
@@ -284,22 +304,27 @@ pub fn taxonomy_values<'a>(page: &'a Page, taxonomy: &str) -> Vec<&'a str> {
     }
 }
 
-fn taxonomy(site: &Site, name: &str, base: &str) -> Taxonomy {
+fn taxonomy(site: &Site, name: &str, base: &str, rank: &[u32]) -> Taxonomy {
     let tax_slug = slug::path_segment(name);
     // Terms that slug alike ("Moderación", "moderación") are one term, shown
     // with the spelling met first.
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
     let mut aliases: Vec<(String, String)> = Vec::new();
+    // A site has a few dozen tags on thousands of pages: each slugged once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (i, page) in site.included_pages() {
         if page.is_section_index {
             continue;
         }
         for value in taxonomy_values(page, name) {
             let value = value.trim();
-            let term_slug = match slug::path_segment(value) {
-                s if s.is_empty() => continue,
-                s => s,
-            };
+            let term_slug = slugs
+                .entry(value)
+                .or_insert_with(|| slug::path_segment(value));
+            if term_slug.is_empty() {
+                continue;
+            }
+            let term_slug = term_slug.clone();
             let term = terms.entry(term_slug.clone()).or_insert_with(|| Term {
                 name: value.to_string(),
                 url: format!("{base}{tax_slug}/{term_slug}/"),
@@ -316,8 +341,7 @@ fn taxonomy(site: &Site, name: &str, base: &str) -> Taxonomy {
     }
     let mut terms: Vec<Term> = terms.into_values().collect();
     for term in &mut terms {
-        term.pages
-            .sort_by_cached_key(|&p| order_key(&site.pages[p]));
+        term.pages.sort_by_key(|&p| rank[p]);
     }
     // Other spellings of a term link to the term's page.
     let aliases = aliases
