@@ -198,11 +198,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     }
 
     // Each part of the pages is freed as soon as its last reader is done,
-    // and the freed memory handed back, so no stage holds what another
-    // needed: the sources, links and comments (the checks'; they freed the
-    // folded text as they went), then the HTML (the pages' and sections'
-    // rendering, before the tag pages and dashboards render), then the
-    // blocks (the index's pages').
+    // so no stage holds what another needed: the sources, links and
+    // comments (the checks'; they freed the folded text as they went), then
+    // the HTML (the pages' and sections' rendering, before the tag pages and
+    // dashboards render), then the blocks (the index's pages'). The freed
+    // memory is handed back where the next stage would otherwise take fresh
+    // pages on top of it (before rendering, +4 MB of peak at 10,000 pages,
+    // and before the terms, +20 MB); after the HTML, the tag pages and
+    // dashboards reuse it, and handing it back cost 20 ms and no peak.
     site.release_checked();
     crate::memory::return_freed();
     // Pages stream into a staging folder as they render; it replaces the
@@ -220,7 +223,6 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let listings = render::Listings::new(&site);
     render::render_content(&site, &theme, &tera, &listings, &counted)?;
     site.release_html();
-    crate::memory::return_freed();
     render::render_site_wide(&site, &theme, &tera, &listings, &counted)?;
     drop(listings);
     stages.done_with("render", Some(staging.file_count() as u64));
