@@ -301,7 +301,7 @@ pub fn mask_all(found: &mut [Diagnostic], settings: Settings<'_>) {
 pub fn scan(text: &str, allow: &Allow) -> Vec<Found> {
     let mut found = Vec::new();
     // Every kind needs a digit or an `@`; most blocks of prose have neither.
-    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+    if !has_digit_or_at(text.as_bytes()) {
         return found;
     }
     emails(text, allow, &mut found);
@@ -316,6 +316,36 @@ pub fn scan(text: &str, allow: &Allow) -> Vec<Found> {
         }
     }
     kept
+}
+
+/// Whether `bytes` hold an ASCII digit or an `@`, eight bytes at a time:
+/// every block of every public page is asked, and a byte at a time this
+/// question was half of the rule's time.
+fn has_digit_or_at(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Each byte's low seven bits: additions below stay within the byte.
+        // A byte with its high bit set is never a digit or `@` (`& !x`).
+        let y = x & !HIGH;
+        // At least '0' and not at least ':' (0x80 - 0x30, 0x80 - 0x3A).
+        let digit = (y + 0x50 * ONES) & !(y + 0x46 * ONES);
+        // Exactly '@': its XOR with '@' is zero, the only value that adding
+        // 0x7F leaves without the high bit.
+        let z = y ^ (0x40 * ONES);
+        let at = !((z + 0x7F * ONES) | z);
+        if (digit | at) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b.is_ascii_digit() || b == b'@')
 }
 
 /// IBANs, national ids and phone numbers, in that order. Each needs a digit
@@ -706,6 +736,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Eight bytes at a time, the same answer as a byte at a time.
+        #[test]
+        fn the_digit_or_at_sign_test_agrees_with_a_byte_at_a_time(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            plain in "[a-z@0-9 :/\u{c0}\u{1c0}\u{3c0}]{0,40}",
+        ) {
+            for bytes in [&bytes[..], plain.as_bytes()] {
+                proptest::prop_assert_eq!(
+                    has_digit_or_at(bytes),
+                    bytes.iter().any(|&b| b.is_ascii_digit() || b == b'@')
+                );
+            }
+        }
+
         #[test]
         fn numbers_match_trying_every_byte_on_any_text(
             parts in proptest::collection::vec(
