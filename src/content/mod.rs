@@ -737,8 +737,8 @@ fn decode(bytes: Vec<u8>) -> std::result::Result<String, (usize, &'static str)> 
     match String::from_utf8(bytes) {
         Ok(text) => {
             // memchr: every page is read for this, a vector at a time.
-            if memchr::memchr(0, text.as_bytes()).is_some() {
-                let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() + 1;
+            if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+                let line = text[..nul].matches('\n').count() + 1;
                 Err((
                     line,
                     "it contains NUL bytes, so it is probably binary or UTF-16",

@@ -849,14 +849,19 @@ impl<'a> Shared<'a> {
             .or_else(|| self.strings.get(&self.site.config.default_language))
     }
 
+    /// One of `lang`'s UI strings (see [`Shared::ui`]).
+    fn ui_text(&self, lang: &str, key: &str) -> Option<&str> {
+        self.ui(lang)?.get(key)?.as_str()
+    }
+
     /// A page's type and review dates as `lang` shows them.
     fn shown(&self, page: &Page, due: Option<Date>, lang: &str) -> Shown {
-        let ui = self.ui(lang).and_then(Value::as_object);
-        let text = |key: &str| ui.and_then(|t| t.get(key)).and_then(Value::as_str);
         Shown {
-            type_name: page
-                .kind()
-                .map(|kind| text(&format!("type_{kind}")).unwrap_or(kind).to_string()),
+            type_name: page.kind().map(|kind| {
+                self.ui_text(lang, &format!("type_{kind}"))
+                    .unwrap_or(kind)
+                    .to_string()
+            }),
             reviewed_text: page.meta.reviewed.map(|d| self.date_text(d, lang)),
             review_by_text: due.map(|d| self.date_text(d, lang)),
         }
@@ -883,16 +888,19 @@ impl<'a> Shared<'a> {
 
     /// A date as `lang`'s `date_format` writes it (ISO when it has none).
     fn write_date(&self, d: Date, lang: &str) -> String {
-        let ui = self.ui(lang).and_then(Value::as_object);
-        let text = |key: &str| ui.and_then(|t| t.get(key)).and_then(Value::as_str);
         let iso = d.to_string();
-        let Some(format) = text("date_format").filter(|_| is_plain_iso(&iso)) else {
+        let Some(format) = self
+            .ui_text(lang, "date_format")
+            .filter(|_| is_plain_iso(&iso))
+        else {
             return iso;
         };
         // As the `date` macro: day without a leading zero, the month's
         // name when the theme has one.
         let month_number = format!("{:02}", d.month());
-        let month = text(&format!("month_{month_number}")).unwrap_or(&month_number);
+        let month = self
+            .ui_text(lang, &format!("month_{month_number}"))
+            .unwrap_or(&month_number);
         let year = iso.split('-').next().unwrap_or_default();
         format
             .replace("{day}", &d.day().to_string())

@@ -394,7 +394,7 @@ fn is_domain_char(c: u8) -> bool {
 
 fn emails(text: &str, allow: &Allow, found: &mut Vec<Found>) {
     let bytes = text.as_bytes();
-    for at in memchr::memchr_iter(b'@', text.as_bytes()) {
+    for at in memchr::memchr_iter(b'@', bytes) {
         let mut start = at;
         while start > 0 && is_local_char(bytes[start - 1]) {
             start -= 1;
@@ -645,7 +645,7 @@ fn handles(text: &str, found: &mut Vec<Found>) {
         return;
     }
     let bytes = text.as_bytes();
-    for at in memchr::memchr_iter(b'@', text.as_bytes()) {
+    for at in memchr::memchr_iter(b'@', bytes) {
         if at > 0
             && (bytes[at - 1].is_ascii_alphanumeric()
                 || matches!(bytes[at - 1], b'.' | b'_' | b'-'))
