@@ -85,6 +85,15 @@ fn find(haystack: &str, needle: &str) -> Option<usize> {
     memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
 }
 
+/// Where the tag `tag` (which starts with `<`) first occurs in `html`: at
+/// one of its `<`s. A heading's tags are searched for once each per page,
+/// and setting up a searcher for each (what `find` does) cost more than
+/// stepping through the few `<`s before it.
+fn find_tag(html: &str, tag: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    memchr::memchr_iter(b'<', bytes).find(|&i| bytes[i..].starts_with(tag.as_bytes()))
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
@@ -96,27 +105,46 @@ fn escape(text: &str) -> String {
 fn heading_anchors(html: &str, headings: &[Heading], label: &str) -> String {
     let mut out = String::with_capacity(html.len() + headings.len() * 160);
     let mut rest = html;
+    // Reused from heading to heading: a page has a dozen.
+    let (mut id, mut open, mut close) = (String::new(), String::new(), String::new());
+    let mut level = itoa::Buffer::new();
     for heading in headings.iter().filter(|h| !h.is_title) {
-        let id = escape(&heading.id);
-        let open = format!("<h{} id=\"{id}\"", heading.level);
-        let close = format!("</h{}>", heading.level);
-        let Some(start) = find(rest, &open) else {
+        let level = level.format(heading.level);
+        id.clear();
+        let _ = pulldown_cmark_escape::escape_html(&mut id, &heading.id);
+        open.clear();
+        for part in ["<h", level, " id=\"", &id, "\""] {
+            open.push_str(part);
+        }
+        close.clear();
+        for part in ["</h", level, ">"] {
+            close.push_str(part);
+        }
+        let Some(start) = find_tag(rest, &open) else {
             continue;
         };
         // `open` ends with the id's closing quote, so `id="a"` never matches `id="ab"`.
-        let Some(end) = find(&rest[start..], &close).map(|i| start + i + close.len()) else {
+        let Some(end) = find_tag(&rest[start..], &close).map(|i| start + i + close.len()) else {
             continue;
         };
-        let name = escape(&label.replace("{title}", heading.text.trim()));
         out.push_str(&rest[..start]);
-        out.push_str(&format!(
-            "<div class=\"heading heading-{}\">",
-            heading.level
-        ));
+        for part in ["<div class=\"heading heading-", level, "\">"] {
+            out.push_str(part);
+        }
         out.push_str(&rest[start..end]);
-        out.push_str(&format!(
-            "<a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">{name}</span></a></div>"
-        ));
+        for part in ["<a class=\"heading-anchor\" href=\"#", &id] {
+            out.push_str(part);
+        }
+        out.push_str("\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">");
+        // The label with `{title}` replaced, escaped piece by piece
+        // (escaping is character by character, so the pieces add up).
+        for (k, piece) in label.split("{title}").enumerate() {
+            if k > 0 {
+                let _ = pulldown_cmark_escape::escape_html(&mut out, heading.text.trim());
+            }
+            let _ = pulldown_cmark_escape::escape_html(&mut out, piece);
+        }
+        out.push_str("</span></a></div>");
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -224,6 +252,66 @@ mod tests {
         assert!(out.contains("<div class=\"heading heading-2\"><h2 id=\"ab\">A &amp; B</h2><a class=\"heading-anchor\" href=\"#ab\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: A &amp; B</span></a></div>"), "{out}");
         assert!(out.contains("<div class=\"heading heading-3\"><h3 id=\"c\" class=\"k\">C</h3><a class=\"heading-anchor\" href=\"#c\">"), "{out}");
         assert!(out.starts_with("<p>x</p>\n"));
+    }
+
+    /// The decoration as first written, a search and a `format!` at a time:
+    /// the definition the single pass must keep.
+    fn heading_anchors_as_defined(html: &str, headings: &[Heading], label: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        for heading in headings.iter().filter(|h| !h.is_title) {
+            let id = escape(&heading.id);
+            let open = format!("<h{} id=\"{id}\"", heading.level);
+            let close = format!("</h{}>", heading.level);
+            let Some(start) = rest.find(&open) else {
+                continue;
+            };
+            let Some(end) = rest[start..].find(&close).map(|i| start + i + close.len()) else {
+                continue;
+            };
+            let name = escape(&label.replace("{title}", heading.text.trim()));
+            out.push_str(&rest[..start]);
+            out.push_str(&format!(
+                "<div class=\"heading heading-{}\">",
+                heading.level
+            ));
+            out.push_str(&rest[start..end]);
+            out.push_str(&format!("<a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">{name}</span></a></div>"));
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    proptest::proptest! {
+        /// Headings present or missing, repeated, out of order, with ids and
+        /// titles that need escaping, among text full of `<`; labels with
+        /// no `{title}`, one, or two.
+        #[test]
+        fn the_single_pass_decorates_as_defined(
+            shown in proptest::collection::vec((1u8..=6, "[ab&\"<]{0,3}", "[ x&<]{0,4}", proptest::bool::ANY), 0..6),
+            listed in proptest::collection::vec((1u8..=6, "[ab&\"<]{0,3}", "[ x&<]{0,4}", proptest::bool::ANY), 0..6),
+            noise in "[<>/h1-6 a\"=]{0,12}",
+            label in "(\\{title\\}|[<& a]){0,4}",
+        ) {
+            let mut html = String::new();
+            for (level, id, text, title) in &shown {
+                html.push_str(&noise);
+                if !title {
+                    html.push_str(&format!("<h{level} id=\"{}\">{}</h{level}>\n", escape(id), escape(text)));
+                }
+            }
+            html.push_str(&noise);
+            let headings: Vec<Heading> = shown
+                .iter()
+                .chain(&listed)
+                .map(|(level, id, text, title)| Heading { is_title: *title, ..heading(*level, id, text) })
+                .collect();
+            proptest::prop_assert_eq!(
+                heading_anchors(&html, &headings, &label),
+                heading_anchors_as_defined(&html, &headings, &label)
+            );
+        }
     }
 
     #[test]
