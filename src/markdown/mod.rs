@@ -386,6 +386,9 @@ struct Open {
 
 fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut Document) {
     let mut stack: Vec<Open> = Vec::new();
+    // The text buffers of closed blocks, for the next ones: a page has a
+    // few dozen blocks, and each grew its own buffer from empty.
+    let mut spare: Vec<String> = Vec::new();
     let mut quote_depth = 0usize;
     let mut item_depth = 0usize;
     let mut heading_index = 0usize;
@@ -471,7 +474,7 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
                 if let Some(kind) = kind {
                     stack.push(Open {
                         kind,
-                        text: String::new(),
+                        text: spare.pop().unwrap_or_default(),
                         offset: at,
                         task: None,
                     });
@@ -510,6 +513,7 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
                             {
                                 doc.stats.empty_items += 1;
                             }
+                            spare.push(recycled(open.text));
                             continue;
                         }
                         if !matches!(open.kind, BlockKind::Code | BlockKind::Heading) {
@@ -534,6 +538,7 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
                             end,
                             offset: open.offset,
                         });
+                        spare.push(recycled(open.text));
                     }
                 }
             }
@@ -577,6 +582,12 @@ fn collect_facts(events: &[(Event<'_>, Range<usize>)], offset: usize, doc: &mut 
             _ => {}
         }
     }
+}
+
+/// An emptied buffer, its room kept.
+fn recycled(mut text: String) -> String {
+    text.clear();
+    text
 }
 
 /// Relative and root-relative destinations may need rewriting; anchors on the
