@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::{Lang, Rule};
@@ -48,11 +49,70 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 pub fn human(diagnostics: &[Diagnostic], colour: bool) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&d.render_human(colour));
-        out.push('\n');
+    // Each finding written on its own, in parallel, then joined in order:
+    // tens of thousands of them were the last one-core step of `cmkb check`.
+    let parts: Vec<String> = diagnostics
+        .par_iter()
+        .map(|d| {
+            let mut text = d.render_human(colour);
+            text.push('\n');
+            text
+        })
+        .collect();
+    parts.concat()
+}
+
+/// A pretty-printed JSON document with the empty array at `"key": []`
+/// filled with `items`, byte for byte what `serde_json::to_string_pretty`
+/// writes for the whole: the items are serialised on their own, in
+/// parallel, and indented for `depth` (the indentation level of the line
+/// the key is on). Re-indenting line by line is exact because serde_json
+/// escapes every newline inside a string; and the first `"key": []` is the
+/// array's, since a string's quotes are escaped too (the caller's skeleton
+/// has no earlier key of that name).
+fn fill_array<'a, S: Sync, T: serde::Serialize>(
+    document: String,
+    key: &str,
+    depth: usize,
+    items: &'a [S],
+    item: impl Fn(&'a S) -> T + Sync,
+) -> String {
+    let empty = format!("\"{key}\": []");
+    let Some(at) = document.find(&empty) else {
+        return document;
+    };
+    if items.is_empty() {
+        return document;
     }
+    let pad = "  ".repeat(depth + 1);
+    let elements: Vec<String> = items
+        .par_iter()
+        .map(|s| {
+            let text = serde_json::to_string_pretty(&item(s)).unwrap_or_default();
+            let mut out = String::with_capacity(text.len() + text.len() / 8);
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&pad);
+                out.push_str(line);
+            }
+            out
+        })
+        .collect();
+    let size: usize = elements.iter().map(|e| e.len() + 2).sum();
+    let mut out = String::with_capacity(document.len() + size + pad.len());
+    out.push_str(&document[..at + empty.len() - 1]);
+    out.push('\n');
+    for (i, element) in elements.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(element);
+    }
+    out.push('\n');
+    out.push_str(&pad[2..]);
+    out.push_str(&document[at + empty.len() - 1..]);
     out
 }
 
@@ -61,8 +121,9 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
     // per finding (a tenth of `cmkb check` at 10,000 pages). Fields in key
     // order, as the tree of `json!` wrote them.
     #[derive(serde::Serialize)]
-    struct Report<'a> {
-        diagnostics: Vec<Entry<'a>>,
+    struct Report {
+        /// Empty here: [`fill_array`] writes the entries.
+        diagnostics: [(); 0],
         summary: Summary,
     }
     #[derive(serde::Serialize)]
@@ -84,26 +145,24 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
     }
     let count = |severity| count(diagnostics, severity);
     let report = Report {
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| Entry {
-                column: d.column,
-                help: &d.help,
-                line: d.line,
-                message: &d.message,
-                path: path_of(d),
-                rule: &d.rule,
-                severity: d.severity,
-                why: &d.why,
-            })
-            .collect(),
+        diagnostics: [],
         summary: Summary {
             errors: count(Severity::Error),
             notes: count(Severity::Note),
             warnings: count(Severity::Warning),
         },
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let document = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let mut text = fill_array(document, "diagnostics", 1, diagnostics, |d| Entry {
+        column: d.column,
+        help: &d.help,
+        line: d.line,
+        message: &d.message,
+        path: path_of(d),
+        rule: &d.rule,
+        severity: d.severity,
+        why: &d.why,
+    });
     text.push('\n');
     text
 }
@@ -229,70 +288,85 @@ pub fn sarif(diagnostics: &[Diagnostic], rules: &[Box<dyn Rule>]) -> String {
         primary_location_line_hash: String,
     }
     #[derive(serde::Serialize)]
-    struct Run<'a> {
+    struct Run {
         #[serde(rename = "columnKind")]
         column_kind: &'static str,
         #[serde(rename = "originalUriBaseIds")]
         original_uri_base_ids: serde_json::Value,
-        results: Vec<SarifResult<'a>>,
+        /// Empty here: [`fill_array`] writes the results.
+        results: [(); 0],
         tool: serde_json::Value,
     }
     #[derive(serde::Serialize)]
-    struct Log<'a> {
+    struct Log {
         #[serde(rename = "$schema")]
         schema: &'static str,
-        runs: [Run<'a>; 1],
+        runs: [Run; 1],
         version: &'static str,
     }
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let results: Vec<SarifResult<'_>> = diagnostics
-        .iter()
+    // A finding's fingerprint counts the findings before it with the same
+    // rule, file and line text: only that count runs in order. The keys,
+    // the results and their text are made in parallel (`fill_array`).
+    let keys: Vec<String> = diagnostics
+        .par_iter()
         .map(|d| {
             let line_text = d
                 .snippet
                 .as_ref()
-                .map(|s| s.text.trim().to_string())
+                .map(|s| s.text.trim())
                 .unwrap_or_default();
-            let key = format!("{}\u{0}{}\u{0}{}", d.rule, path_of(d), line_text);
-            let occurrence = seen.entry(key.clone()).or_default();
-            *occurrence += 1;
-            let fingerprint = format!("{:016x}:{}", fnv1a(key.as_bytes()), occurrence);
-            let mut message = d.message.clone();
-            if let Some(why) = &d.why {
-                let _ = write!(message, " {why}");
-            }
-            if let Some(help) = &d.help {
-                let _ = write!(message, " {help}");
-            }
-            SarifResult {
-                level: level(d.severity),
-                locations: [Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: path_of(d),
-                            uri_base_id: "%SRCROOT%",
-                        },
-                        region: Region {
-                            start_column: (d.column > 0).then_some(d.column),
-                            start_line: d.line.max(1),
-                        },
-                    },
-                }],
-                message: Text { text: message },
-                partial_fingerprints: Fingerprints {
-                    primary_location_line_hash: fingerprint,
-                },
-                rule_id: &d.rule,
-                rule_index: index_of.get(d.rule.as_str()).copied(),
-            }
+            format!("{}\u{0}{}\u{0}{}", d.rule, path_of(d), line_text)
         })
         .collect();
+    let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let fingerprinted: Vec<(&Diagnostic, &str, usize)> = diagnostics
+        .iter()
+        .zip(&keys)
+        .map(|(d, key)| {
+            let occurrence = seen.entry(key.as_str()).or_default();
+            *occurrence += 1;
+            (d, key.as_str(), *occurrence)
+        })
+        .collect();
+    fn result<'d>(
+        &(d, key, occurrence): &(&'d Diagnostic, &str, usize),
+        index_of: &BTreeMap<&str, usize>,
+    ) -> SarifResult<'d> {
+        let mut message = d.message.clone();
+        if let Some(why) = &d.why {
+            let _ = write!(message, " {why}");
+        }
+        if let Some(help) = &d.help {
+            let _ = write!(message, " {help}");
+        }
+        SarifResult {
+            level: level(d.severity),
+            locations: [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: path_of(d),
+                        uri_base_id: "%SRCROOT%",
+                    },
+                    region: Region {
+                        start_column: (d.column > 0).then_some(d.column),
+                        start_line: d.line.max(1),
+                    },
+                },
+            }],
+            message: Text { text: message },
+            partial_fingerprints: Fingerprints {
+                primary_location_line_hash: format!("{:016x}:{occurrence}", fnv1a(key.as_bytes())),
+            },
+            rule_id: &d.rule,
+            rule_index: index_of.get(d.rule.as_str()).copied(),
+        }
+    }
     let value = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
             column_kind: "unicodeCodePoints",
             original_uri_base_ids: json!({"%SRCROOT%": {"uri": "./"}}),
-            results,
+            results: [],
             tool: json!({"driver": {
                 "name": "cmkb",
                 "version": env!("CARGO_PKG_VERSION"),
@@ -302,42 +376,48 @@ pub fn sarif(diagnostics: &[Diagnostic], rules: &[Box<dyn Rule>]) -> String {
         }],
         version: "2.1.0",
     };
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let document = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = fill_array(document, "results", 3, &fingerprinted, |f| {
+        result(f, &index_of)
+    });
     text.push('\n');
     text
 }
 
 /// GitHub Actions workflow commands: one annotation per finding.
 pub fn github(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
-        };
-        let mut props = format!("file={}", escape_property(&path_of(d)));
-        if d.line > 0 {
-            let _ = write!(props, ",line={}", d.line);
-        }
-        if d.column > 0 {
-            let _ = write!(props, ",col={}", d.column);
-        }
-        let _ = write!(
-            props,
-            ",title={}",
-            escape_property(&format!("cmkb {}", d.rule))
-        );
-        let mut message = d.message.clone();
-        if let Some(why) = &d.why {
-            let _ = write!(message, "\n{why}");
-        }
-        if let Some(help) = &d.help {
-            let _ = write!(message, "\n{help}");
-        }
-        let _ = writeln!(out, "::{command} {props}::{}", escape_data(&message));
+    // One finding at a time in parallel, joined in order, as `human`.
+    let lines: Vec<String> = diagnostics.par_iter().map(annotation).collect();
+    lines.concat()
+}
+
+/// One finding as a workflow command line.
+fn annotation(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let mut props = format!("file={}", escape_property(&path_of(d)));
+    if d.line > 0 {
+        let _ = write!(props, ",line={}", d.line);
     }
-    out
+    if d.column > 0 {
+        let _ = write!(props, ",col={}", d.column);
+    }
+    let _ = write!(
+        props,
+        ",title={}",
+        escape_property(&format!("cmkb {}", d.rule))
+    );
+    let mut message = d.message.clone();
+    if let Some(why) = &d.why {
+        let _ = write!(message, "\n{why}");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(message, "\n{help}");
+    }
+    format!("::{command} {props}::{}\n", escape_data(&message))
 }
 
 fn escape_data(text: &str) -> String {
@@ -394,6 +474,104 @@ mod tests {
             line,
             "::warning file=content/a.md,line=3,col=1,title=cmkb rigid-script::no room: to adapt, 100%25%0Aadd a section\n"
         );
+    }
+
+    #[derive(serde::Serialize)]
+    struct Item {
+        name: String,
+        tags: Vec<String>,
+        nested: serde_json::Value,
+        none: Option<u8>,
+    }
+
+    fn item(name: &str) -> Item {
+        Item {
+            name: name.to_string(),
+            tags: if name.len() % 2 == 0 {
+                vec![]
+            } else {
+                vec![name.into(), "b".into()]
+            },
+            nested: json!({"a": [1, {"b": [], "items": []}], "c": {}, "d": name}),
+            none: None,
+        }
+    }
+
+    /// `fill_array` against serde_json writing the whole document, with the
+    /// array one level deep (the JSON report) and three (SARIF's results),
+    /// empty or not, around names that hold newlines, quotes, the key's own
+    /// text and characters beyond ASCII.
+    fn fills_as_serde_json_writes(names: &[String]) {
+        #[derive(serde::Serialize)]
+        struct Shallow<T> {
+            items: T,
+            after: u8,
+        }
+        #[derive(serde::Serialize)]
+        struct Inner<T> {
+            key: &'static str,
+            items: T,
+        }
+        #[derive(serde::Serialize)]
+        struct Deep<T> {
+            before: &'static str,
+            outer: [Inner<T>; 1],
+        }
+        let items: Vec<Item> = names.iter().map(|n| item(n)).collect();
+        let whole = serde_json::to_string_pretty(&Shallow {
+            items: &items,
+            after: 1,
+        })
+        .unwrap_or_default();
+        let empty = serde_json::to_string_pretty(&Shallow {
+            items: [(); 0],
+            after: 1,
+        })
+        .unwrap_or_default();
+        assert_eq!(fill_array(empty, "items", 1, names, |n| item(n)), whole);
+        let whole = serde_json::to_string_pretty(&Deep {
+            before: "x",
+            outer: [Inner {
+                key: "k",
+                items: &items,
+            }],
+        })
+        .unwrap_or_default();
+        let empty = serde_json::to_string_pretty(&Deep {
+            before: "x",
+            outer: [Inner {
+                key: "k",
+                items: [(); 0],
+            }],
+        })
+        .unwrap_or_default();
+        assert_eq!(fill_array(empty, "items", 3, names, |n| item(n)), whole);
+    }
+
+    #[test]
+    fn arrays_filled_in_parallel_read_as_written_whole() {
+        for names in [
+            vec![],
+            vec!["one".to_string()],
+            vec![
+                "a\nb".into(),
+                "\"items\": []".into(),
+                "moderación \u{2028} 会議".into(),
+                "".into(),
+            ],
+            (0..1000).map(|i| format!("finding {i}")).collect(),
+        ] {
+            fills_as_serde_json_writes(&names);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arrays_filled_in_parallel_read_as_written_whole_for_any_text(
+            names in proptest::collection::vec(proptest::prelude::any::<String>(), 0..8)
+        ) {
+            fills_as_serde_json_writes(&names);
+        }
     }
 
     #[test]
