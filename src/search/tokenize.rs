@@ -50,9 +50,14 @@ pub fn each_folded_word(folded: &str, mut f: impl FnMut(&str)) {
     let bytes = folded.as_bytes();
     let (mut start, mut has_apostrophe, mut i) = (0, false, 0);
     while i < bytes.len() {
+        // Most bytes are ASCII letters inside a word: nothing to do but step.
+        if bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
         let (in_word, apostrophe, width) = match bytes[i] {
             b'\'' => (true, true, 1),
-            b if b < 0x80 => (b.is_ascii_alphanumeric(), false, 1),
+            b if b < 0x80 => (false, false, 1),
             _ => {
                 let c = folded[i..].chars().next().unwrap_or(' ');
                 (c.is_alphanumeric() || c == '’', c == '’', c.len_utf8())
