@@ -49,16 +49,20 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 pub fn human(diagnostics: &[Diagnostic], colour: bool) -> String {
-    // Each finding written on its own, in parallel, then joined in order:
-    // tens of thousands of them were the last one-core step of `cmkb check`.
-    let parts: Vec<String> = diagnostics
-        .par_iter()
-        .map(|d| {
-            let mut text = d.render_human(colour);
-            text.push('\n');
-            text
-        })
-        .collect();
+    each_finding(diagnostics, |d| {
+        let mut text = d.render_human(colour);
+        text.push('\n');
+        text
+    })
+}
+
+/// Each finding's text, made in parallel and joined in order: tens of
+/// thousands of findings were the last one-core step of `cmkb check`.
+fn each_finding(
+    diagnostics: &[Diagnostic],
+    text: impl Fn(&Diagnostic) -> String + Sync + Send,
+) -> String {
+    let parts: Vec<String> = diagnostics.par_iter().map(text).collect();
     parts.concat()
 }
 
@@ -386,9 +390,7 @@ pub fn sarif(diagnostics: &[Diagnostic], rules: &[Box<dyn Rule>]) -> String {
 
 /// GitHub Actions workflow commands: one annotation per finding.
 pub fn github(diagnostics: &[Diagnostic]) -> String {
-    // One finding at a time in parallel, joined in order, as `human`.
-    let lines: Vec<String> = diagnostics.par_iter().map(annotation).collect();
-    lines.concat()
+    each_finding(diagnostics, annotation)
 }
 
 /// One finding as a workflow command line.

@@ -210,7 +210,7 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
                 .collect()
         })
         .collect();
-    let distinct = words.items;
+    let distinct = words.into_items();
     runs.par_iter_mut().zip(&global).for_each(|(run, global)| {
         for id in run.page_word_ids.iter_mut().flatten() {
             *id = global[*id as usize];
@@ -227,7 +227,7 @@ pub fn index_terms(site: &Site, indexed: IndexedPages, put: &Put<'_>) -> crate::
         .iter()
         .map(|stem| stem_ids.number(stem.as_str()))
         .collect();
-    let stem_names = stem_ids.items;
+    let stem_names = stem_ids.into_items();
     let mut vocabulary: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for ((_, word), stem) in distinct.iter().zip(&stems) {
         vocabulary.entry(word).or_default().insert(stem.as_str());
@@ -482,7 +482,7 @@ fn number_words<'a>(words: &'a [PageWords], pages: &[&Page]) -> Numbered<'a> {
         })
         .collect();
     Numbered {
-        distinct: numbering.items,
+        distinct: numbering.into_items(),
         page_word_ids,
     }
 }
@@ -500,6 +500,14 @@ impl<K> Default for Numbering<K> {
             ids: FxHashMap::default(),
             items: Vec::new(),
         }
+    }
+}
+
+impl<K> Numbering<K> {
+    /// The items in number order; the lookup table is freed here, not when
+    /// the caller's scope ends (the terms stage runs near the build's peak).
+    fn into_items(self) -> Vec<K> {
+        self.items
     }
 }
 
