@@ -371,9 +371,12 @@ impl<'a> Shared<'a> {
     /// The names of the base that depend on where the template renders.
     fn place(&self, ctx: &mut Context, lang: &str, current_url: &str) {
         ctx.insert("current_url", current_url);
+        // Left out when empty, so a theme can ask `nav_html is defined`:
+        // Tera escapes a string to test its truth (`{% if nav_html %}`), a
+        // copy of the whole tree, escaped, on every page.
         match self.nav_html(lang, current_url, ctx) {
-            Some(html) => ctx.insert("nav_html", html.as_str()),
-            None => {
+            Some(html) if !html.is_empty() => ctx.insert("nav_html", html.as_str()),
+            _ => {
                 ctx.remove("nav_html");
             }
         }
