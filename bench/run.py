@@ -50,7 +50,7 @@ severity = "warning"
 severity = "warning"
 """
 
-STAGE_RE = re.compile(r"^\s+([A-Za-z_-]+)\s+([0-9.]+) ms(?:\s+peak\s+[0-9]+ MB)?(?:\s+cpu\s+[0-9.]+ ms)?\s*$")
+STAGE_RE = re.compile(r"^\s+([A-Za-z_+-]+)\s+([0-9.]+) ms(?:\s+peak\s+[0-9]+ MB)?(?:\s+cpu\s+[0-9.]+ ms)?\s*$")
 MB = 1_000_000
 
 

@@ -223,17 +223,25 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let listings = render::Listings::new(&site);
     render::render_content(&site, &theme, &tera, &listings, &counted)?;
     site.release_html();
-    render::render_site_wide(&site, &theme, &tera, &listings, &counted)?;
-    drop(listings);
     stages.done_with("render", Some(staging.file_count() as u64));
     progress.start("index", None);
     let indexed = search::index_pages(&site, &put)?;
     stages.done("index");
     site.release_text();
     crate::memory::return_freed();
-    progress.start("terms", None);
-    search::index_terms(&site, indexed, &put)?;
-    stages.done("terms");
+    // The search terms are made largely on one core (numbering, gathering
+    // the postings, cutting the shards); the listings (tag pages,
+    // dashboards, feeds) render meanwhile on the others. Their paths are
+    // apart: the index writes only under `search/` and as JSON.
+    progress.start("listings+terms", None);
+    let (listed, terms) = rayon::join(
+        || render::render_site_wide(&site, &theme, &tera, &listings, &counted),
+        || search::index_terms(&site, indexed, &put),
+    );
+    listed?;
+    terms?;
+    drop(listings);
+    stages.done("listings+terms");
     report.files = staging.file_count();
     progress.start("write", None);
     staging.commit()?;

@@ -249,7 +249,7 @@ fn build(args: BuildArgs) -> ExitCode {
                 None => String::new(),
             };
             eprintln!(
-                "  {stage:<8} {:>8.1} ms{memory}{cpu}",
+                "  {stage:<14} {:>8.1} ms{memory}{cpu}",
                 time.as_secs_f64() * 1000.0
             );
         }

@@ -117,7 +117,7 @@ fn stage_label(stage: &str) -> &str {
         "check" => "Checking guidance",
         "render" => "Rendering",
         "index" => "Indexing pages",
-        "terms" => "Building the search index",
+        "listings+terms" => "Listing pages, indexing terms",
         "write" => "Writing",
         other => other,
     }
