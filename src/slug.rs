@@ -71,6 +71,36 @@ pub fn path_segment(name: &str) -> String {
 }
 
 fn slug_with(text: &str, keep: &[char]) -> String {
+    // Most file and folder names are ASCII: NFC leaves them alone, there
+    // are no marks, and the rule is bytes (normalising was a third of
+    // working out a page's URL).
+    if text.is_ascii() {
+        return slug_ascii(text, keep);
+    }
+    slug_unicode(text, keep)
+}
+
+/// [`slug_with`] of ASCII text.
+fn slug_ascii(text: &str, keep: &[char]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for b in text.bytes() {
+        let c = char::from(b);
+        if b.is_ascii_alphanumeric() || keep.contains(&c) {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else if is_ascii_space(b) || b.is_ascii_punctuation() {
+            pending_dash = true;
+        }
+    }
+    out.trim_matches(['.', '_', '-']).to_string()
+}
+
+/// [`slug_with`] of any text (the definition; the ASCII path must agree).
+fn slug_unicode(text: &str, keep: &[char]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.nfc() {
@@ -253,7 +283,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ascii_path_segments_follow_the_unicode_rule() {
+        for text in [
+            "code_of_conduct",
+            "v1.2 notes",
+            "..but -- _why_? ",
+            "\u{b}tab\tand\u{c}feed\r\n",
+            "",
+            "\u{1f}\u{7f}~!",
+            "-._",
+        ] {
+            assert_eq!(
+                path_segment(text),
+                slug_unicode(text, &['_', '.']),
+                "{text:?}"
+            );
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_ascii_path_segment_is_the_unicode_rules(text in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(path_segment(&text), slug_unicode(&text, &['_', '.']));
+        }
+
         #[test]
         fn any_ascii_heading_id_is_the_unicode_rules(text in "[\\x00-\\x7f]{0,40}") {
             prop_assert_eq!(heading_id(&text), heading_id_unicode(text.trim()));
