@@ -199,14 +199,16 @@ pub mod tests {
         );
     }
 
+    /// What [`plain_run_end`] must equal: the first byte outside `!`..=DEL.
+    fn plain_run_end_by_byte(bytes: &[u8], i: usize) -> usize {
+        i + bytes[i..]
+            .iter()
+            .position(|c| !(0x21..0x80).contains(c))
+            .unwrap_or(bytes.len() - i)
+    }
+
     #[test]
     fn a_plain_run_ends_at_the_first_space_control_or_wider_byte() {
-        let by_byte = |b: &[u8], i: usize| {
-            i + b[i..]
-                .iter()
-                .position(|c| !(0x21..0x80).contains(c))
-                .unwrap_or(b.len() - i)
-        };
         for text in [
             "",
             "word",
@@ -222,7 +224,7 @@ pub mod tests {
             for i in 0..=text.len() {
                 assert_eq!(
                     plain_run_end(text.as_bytes(), i),
-                    by_byte(text.as_bytes(), i),
+                    plain_run_end_by_byte(text.as_bytes(), i),
                     "{text:?} from {i}"
                 );
             }
@@ -233,11 +235,7 @@ pub mod tests {
         #[test]
         fn a_plain_run_ends_where_bytes_say(bytes in proptest::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
             let from = from.min(bytes.len());
-            let expected = from + bytes[from..]
-                .iter()
-                .position(|c| !(0x21..0x80).contains(c))
-                .unwrap_or(bytes.len() - from);
-            prop_assert_eq!(plain_run_end(&bytes, from), expected);
+            prop_assert_eq!(plain_run_end(&bytes, from), plain_run_end_by_byte(&bytes, from));
         }
 
         #[test]
