@@ -15,6 +15,7 @@
 //! slots, headings, links, text blocks with positions).
 
 pub mod build;
+pub mod bytes;
 pub mod check;
 pub mod config;
 pub mod content;

@@ -175,21 +175,7 @@ pub fn fold_into(text: &str, out: &mut String) {
 /// How many bytes `bytes` starts with that are ASCII: eight at a time
 /// while they last (a byte at a time was a third of folding).
 fn ascii_prefix(bytes: &[u8]) -> usize {
-    let mut words = bytes.chunks_exact(8);
-    let mut len = 0;
-    for word in &mut words {
-        let word = u64::from_ne_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        if word & 0x8080_8080_8080_8080 != 0 {
-            break;
-        }
-        len += 8;
-    }
-    len + bytes[len..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(bytes.len() - len)
+    crate::bytes::find_flagged(bytes, 0, |word| word, |b| !b.is_ascii())
 }
 
 /// One character of [`fold`], appended to `out`.

@@ -84,25 +84,15 @@ pub fn count(text: &str) -> WordCount {
 /// the first byte that is a space, a control character or part of a
 /// character beyond ASCII, or the text's end. Eight bytes at a time: a
 /// byte below `!` borrows in the subtraction, one from `0x80` has its high
-/// bit, and the lowest byte flagged is a true one (a borrow only carries
-/// upwards from a byte that is itself flagged).
-fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    while let Some(word) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        let flagged = (word.wrapping_sub(ONES * 0x21) | word) & HIGH_BITS;
-        if flagged != 0 {
-            return i + (flagged.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && (0x21..0x80).contains(&bytes[i]) {
-        i += 1;
-    }
-    i
+/// bit.
+fn plain_run_end(bytes: &[u8], i: usize) -> usize {
+    use crate::bytes::{find_flagged, ONES};
+    find_flagged(
+        bytes,
+        i,
+        |word| word.wrapping_sub(ONES * 0x21) | word,
+        |b| !(0x21..0x80).contains(&b),
+    )
 }
 
 /// Byte classes for [`count`]: what `char::is_whitespace` says is

@@ -322,30 +322,20 @@ pub fn scan(text: &str, allow: &Allow) -> Vec<Found> {
 /// every block of every public page is asked, and a byte at a time this
 /// question was half of the rule's time.
 fn has_digit_or_at(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
+    use crate::bytes::{find_flagged, HIGH_BITS, ONES};
+    let flags = |x: u64| {
         // Each byte's low seven bits: additions below stay within the byte.
         // A byte with its high bit set is never a digit or `@` (`& !x`).
-        let y = x & !HIGH;
+        let y = x & !HIGH_BITS;
         // At least '0' and not at least ':' (0x80 - 0x30, 0x80 - 0x3A).
         let digit = (y + 0x50 * ONES) & !(y + 0x46 * ONES);
         // Exactly '@': its XOR with '@' is zero, the only value that adding
         // 0x7F leaves without the high bit.
         let z = y ^ (0x40 * ONES);
         let at = !((z + 0x7F * ONES) | z);
-        if (digit | at) & !x & HIGH != 0 {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| b.is_ascii_digit() || b == b'@')
+        (digit | at) & !x
+    };
+    find_flagged(bytes, 0, flags, |b| b.is_ascii_digit() || b == b'@') < bytes.len()
 }
 
 /// IBANs, national ids and phone numbers, in that order. Each needs a digit
